@@ -1,0 +1,57 @@
+import { sql } from "drizzle-orm";
+import { newId } from "@/server/db/ids";
+import { users } from "@/server/db/schema";
+import { recordAuditEvent } from "../audit/record-audit-event";
+import type { ServiceContext } from "../context";
+import { AppError } from "../errors";
+import { insertTeamWithOwner } from "../teams/create-team";
+import { personalTeamName } from "./sign-up";
+
+export interface OAuthProfile {
+  provider: "github" | "google";
+  email: string | null | undefined;
+  emailVerified: boolean;
+  name: string | null | undefined;
+  image: string | null | undefined;
+}
+
+/**
+ * Finds the account for a GitHub or Google sign-in by its verified email, or creates it with a
+ * personal team. Returns our user id, which becomes the session's subject.
+ */
+export async function signInWithOAuth(ctx: ServiceContext, profile: OAuthProfile): Promise<string> {
+  const email = profile.email?.trim().toLowerCase();
+  if (!email || !profile.emailVerified) {
+    throw new AppError("UNAUTHORIZED", `Your ${profile.provider} account has no verified email address.`);
+  }
+  return ctx.db.transaction(async (tx) => {
+    const [existing] = await tx
+      .select({ id: users.id })
+      .from(users)
+      .where(sql`lower(${users.email}) = ${email}`)
+      .limit(1);
+    let userId = existing?.id;
+    if (!userId) {
+      userId = newId("usr");
+      const name = (profile.name?.trim() || email.split("@")[0]!).slice(0, 100);
+      const now = ctx.now();
+      await tx.insert(users).values({ id: userId, email, name, image: profile.image ?? null, createdAt: now, updatedAt: now });
+      await recordAuditEvent(tx, ctx, {
+        teamId: null,
+        action: "user.signed_up",
+        target: { type: "user", id: userId },
+        metadata: { method: profile.provider },
+        actorId: userId,
+      });
+      await insertTeamWithOwner(tx, ctx, userId, personalTeamName(name));
+    }
+    await recordAuditEvent(tx, ctx, {
+      teamId: null,
+      action: "auth.signed_in",
+      target: { type: "user", id: userId },
+      metadata: { method: profile.provider },
+      actorId: userId,
+    });
+    return userId;
+  });
+}

@@ -1,0 +1,39 @@
+import { z } from "zod";
+
+export const PASSWORD_MIN_LENGTH = 12;
+
+export const emailSchema = z
+  .string()
+  .trim()
+  .min(1, "Enter your email address.")
+  .max(254, "That email address is too long.")
+  .pipe(z.email("Enter a valid email address, like name@example.com."))
+  .transform((v) => v.toLowerCase());
+
+export const passwordSchema = z
+  .string()
+  .min(PASSWORD_MIN_LENGTH, `Use at least ${PASSWORD_MIN_LENGTH} characters.`)
+  .max(256, "Use at most 256 characters.");
+
+export const personNameSchema = z
+  .string()
+  .trim()
+  .min(1, "Enter your name.")
+  .max(100, "Use at most 100 characters.");
+
+export const signUpInput = z.object({
+  name: personNameSchema,
+  email: emailSchema,
+  password: passwordSchema,
+});
+export type SignUpInput = z.input<typeof signUpInput>;
+
+export const signInInput = z.object({
+  email: emailSchema,
+  password: z.string().min(1, "Enter your password.").max(256, "Use at most 256 characters."),
+});
+export type SignInInput = z.input<typeof signInInput>;
+
+/** Codes the sign-in form turns into messages at the right field. */
+export const SIGN_IN_ERROR_CODES = ["unknown_email", "wrong_password", "no_password", "rate_limited", "invalid"] as const;
+export type SignInErrorCode = (typeof SIGN_IN_ERROR_CODES)[number];

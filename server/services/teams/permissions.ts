@@ -1,0 +1,35 @@
+/**
+ * The one table of who may do what inside a team. Procedures declare the scope they need;
+ * services refuse regardless of which door a call came through; the UI hides what a role lacks.
+ * Later capabilities add scopes here and nowhere else.
+ */
+export const ROLES = ["owner", "admin", "developer", "billing", "viewer"] as const;
+export type Role = (typeof ROLES)[number];
+
+export const ROLE_SCOPES = {
+  owner: ["team:read", "team:write", "audit:read"],
+  admin: ["team:read", "team:write", "audit:read"],
+  developer: ["team:read"],
+  billing: ["team:read"],
+  viewer: ["team:read"],
+} as const satisfies Record<Role, readonly string[]>;
+
+export type Scope = (typeof ROLE_SCOPES)[Role][number];
+
+export const ALL_SCOPES: readonly Scope[] = [...new Set(Object.values(ROLE_SCOPES).flat())];
+
+export const ROLE_LABELS: Record<Role, string> = {
+  owner: "Owner",
+  admin: "Admin",
+  developer: "Developer",
+  billing: "Billing",
+  viewer: "Viewer",
+};
+
+export function hasScope(role: Role, scope: Scope): boolean {
+  return (ROLE_SCOPES[role] as readonly Scope[]).includes(scope);
+}
+
+export function scopesOf(role: Role): readonly Scope[] {
+  return ROLE_SCOPES[role];
+}

@@ -1,0 +1,16 @@
+import { createCallerFactory, router } from "./init";
+import { auditRouter } from "./routers/audit";
+import { authRouter } from "./routers/auth";
+import { teamRouter } from "./routers/team";
+import { userRouter } from "./routers/user";
+
+export const appRouter = router({
+  auth: authRouter,
+  team: teamRouter,
+  user: userRouter,
+  audit: auditRouter,
+});
+
+export type AppRouter = typeof appRouter;
+
+export const createCaller = createCallerFactory(appRouter);

@@ -1,0 +1,13 @@
+import { changePasswordInput, updateProfileInput } from "@/server/services/users/schemas";
+import { changePassword, getProfile, updateProfile } from "@/server/services/users/profile";
+import { authedProcedure, router, serviceContext } from "../init";
+
+export const userRouter = router({
+  me: authedProcedure.query(({ ctx }) => getProfile(serviceContext(ctx))),
+  updateProfile: authedProcedure
+    .input(updateProfileInput)
+    .mutation(({ ctx, input }) => updateProfile(serviceContext(ctx), input)),
+  changePassword: authedProcedure
+    .input(changePasswordInput)
+    .mutation(({ ctx, input }) => changePassword(serviceContext(ctx), input)),
+});
