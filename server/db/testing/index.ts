@@ -6,7 +6,7 @@ import { createFreshDatabase } from "./postgres";
  * A real, migrated, empty database for one test file: in-memory PGlite by default, a clone of the
  * run's template on PostgreSQL when TEST_DATABASE_URL is set. Closed and dropped after the file.
  */
-export async function useTestDatabase(): Promise<Database> {
+export async function openTestDatabase(): Promise<Database> {
   const serverUrl = process.env.TEST_DATABASE_URL;
   if (!serverUrl) {
     const database = await openDatabase({ dataDir: "memory://" });

@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { useTestDatabase } from "@/server/db/testing";
+import { openTestDatabase } from "@/server/db/testing";
 import { AppError } from "../errors";
 import { testContext, createTestUser } from "../testing";
 import { signUp } from "./sign-up";
 import { signInWithPassword, SignInRefused } from "./sign-in";
 
-const { db } = await useTestDatabase();
+const { db } = await openTestDatabase();
 const policy = { maxFailures: 3, lockoutMinutes: 15 };
 
 describe("sign-up", () => {

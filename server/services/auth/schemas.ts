@@ -37,3 +37,15 @@ export type SignInInput = z.input<typeof signInInput>;
 /** Codes the sign-in form turns into messages at the right field. */
 export const SIGN_IN_ERROR_CODES = ["unknown_email", "wrong_password", "no_password", "rate_limited", "invalid"] as const;
 export type SignInErrorCode = (typeof SIGN_IN_ERROR_CODES)[number];
+
+export const SIGN_IN_MESSAGES: Record<Exclude<SignInErrorCode, "rate_limited">, string> = {
+  unknown_email: "No account uses this email. Check it, or sign up.",
+  wrong_password: "Wrong password. Try again.",
+  no_password: "This account signs in with GitHub or Google.",
+  invalid: "Enter a valid email and password.",
+};
+
+export function rateLimitedMessage(retryAfterSeconds: number): string {
+  const minutes = Math.max(1, Math.ceil(retryAfterSeconds / 60));
+  return `Too many failed sign-in attempts for this email. Try again in ${minutes} minute${minutes === 1 ? "" : "s"}.`;
+}

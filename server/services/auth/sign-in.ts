@@ -5,7 +5,13 @@ import { recordAuditEvent } from "../audit/record-audit-event";
 import type { ServiceContext } from "../context";
 import { AppError } from "../errors";
 import { verifyPassword } from "./password";
-import { signInInput, type SignInErrorCode, type SignInInput } from "./schemas";
+import {
+  rateLimitedMessage,
+  SIGN_IN_MESSAGES,
+  signInInput,
+  type SignInErrorCode,
+  type SignInInput,
+} from "./schemas";
 
 export interface SignInPolicy {
   maxFailures: number;
@@ -40,17 +46,12 @@ export async function signInWithPassword(
   policy: SignInPolicy,
 ): Promise<SignedInUser> {
   const parsed = signInInput.safeParse(rawInput);
-  if (!parsed.success) throw new SignInRefused("invalid", "Enter a valid email and password.");
+  if (!parsed.success) throw new SignInRefused("invalid", SIGN_IN_MESSAGES.invalid);
   const { email, password } = parsed.data;
 
   const retryAfter = await lockedOutFor(ctx, email, policy);
   if (retryAfter > 0) {
-    const minutes = Math.ceil(retryAfter / 60);
-    throw new SignInRefused(
-      "rate_limited",
-      `Too many failed sign-in attempts for this email. Try again in ${minutes} minute${minutes === 1 ? "" : "s"}.`,
-      retryAfter,
-    );
+    throw new SignInRefused("rate_limited", rateLimitedMessage(retryAfter), retryAfter);
   }
 
   const [user] = await ctx.db
@@ -60,11 +61,11 @@ export async function signInWithPassword(
     .limit(1);
 
   const failure = !user
-    ? new SignInRefused("unknown_email", "No account uses this email. Check it, or sign up.")
+    ? new SignInRefused("unknown_email", SIGN_IN_MESSAGES.unknown_email)
     : !user.passwordHash
-      ? new SignInRefused("no_password", "This account signs in with GitHub or Google.")
+      ? new SignInRefused("no_password", SIGN_IN_MESSAGES.no_password)
       : !(await verifyPassword(user.passwordHash, password))
-        ? new SignInRefused("wrong_password", "Wrong password. Try again.")
+        ? new SignInRefused("wrong_password", SIGN_IN_MESSAGES.wrong_password)
         : null;
 
   await ctx.db.transaction(async (tx) => {

@@ -1,0 +1,116 @@
+"use client";
+
+import { zodResolver } from "@hookform/resolvers/zod";
+import { useMutation } from "@tanstack/react-query";
+import { useRouter } from "next/navigation";
+import { useState } from "react";
+import { useForm } from "react-hook-form";
+import { toast } from "sonner";
+import { applyServerError } from "@/components/forms/server-errors";
+import { useTRPC } from "@/components/trpc/client";
+import { Button } from "@/components/ui/button";
+import { Card, CardBody, CardFooter, CardHeader } from "@/components/ui/card";
+import { FormError, TextField } from "@/components/ui/field";
+import { PASSWORD_MIN_LENGTH } from "@/server/services/auth/schemas";
+import {
+  changePasswordInput,
+  updateProfileInput,
+  type ChangePasswordInput,
+  type UpdateProfileInput,
+} from "@/server/services/users/schemas";
+
+export function ProfileForm({ name, email }: { name: string; email: string }) {
+  const router = useRouter();
+  const trpc = useTRPC();
+  const update = useMutation(trpc.user.updateProfile.mutationOptions());
+  const [formError, setFormError] = useState<string | null>(null);
+  const form = useForm<UpdateProfileInput>({ resolver: zodResolver(updateProfileInput), values: { name } });
+  const { errors, isSubmitting, isDirty } = form.formState;
+
+  const onSubmit = form.handleSubmit(async (values) => {
+    setFormError(null);
+    try {
+      await update.mutateAsync(values);
+      toast.success("Profile saved");
+      router.refresh();
+    } catch (error) {
+      setFormError(applyServerError(error, form.setError, ["name"]));
+    }
+  });
+
+  return (
+    <Card>
+      <form onSubmit={onSubmit} noValidate>
+        <CardHeader title="Your details" description="Your name is shown to the members of your teams." />
+        <CardBody className="space-y-4">
+          <FormError>{formError}</FormError>
+          <TextField label="Name" autoComplete="name" error={errors.name?.message} {...form.register("name")} />
+          <TextField label="Email" value={email} disabled readOnly hint="Your email is how you sign in." />
+        </CardBody>
+        <CardFooter>
+          <Button type="submit" pending={isSubmitting} disabled={!isDirty}>
+            Save profile
+          </Button>
+        </CardFooter>
+      </form>
+    </Card>
+  );
+}
+
+export function ChangePasswordForm({ hasPassword }: { hasPassword: boolean }) {
+  const trpc = useTRPC();
+  const change = useMutation(trpc.user.changePassword.mutationOptions());
+  const [formError, setFormError] = useState<string | null>(null);
+  const form = useForm<ChangePasswordInput>({
+    resolver: zodResolver(changePasswordInput),
+    defaultValues: { currentPassword: "", newPassword: "" },
+  });
+  const { errors, isSubmitting } = form.formState;
+
+  const onSubmit = form.handleSubmit(async (values) => {
+    setFormError(null);
+    try {
+      await change.mutateAsync(values);
+      toast.success(hasPassword ? "Password changed" : "Password set");
+      form.reset();
+    } catch (error) {
+      setFormError(applyServerError(error, form.setError, ["currentPassword", "newPassword"]));
+    }
+  });
+
+  return (
+    <Card>
+      <form onSubmit={onSubmit} noValidate>
+        <CardHeader
+          title={hasPassword ? "Change password" : "Set a password"}
+          description={hasPassword ? undefined : "You sign in with GitHub or Google; a password lets you sign in with your email too."}
+        />
+        <CardBody className="space-y-4">
+          <FormError>{formError}</FormError>
+          {hasPassword && (
+            <TextField
+              label="Current password"
+              type="password"
+              autoComplete="current-password"
+              error={errors.currentPassword?.message}
+              {...form.register("currentPassword")}
+            />
+          )}
+          <TextField
+            label="New password"
+            type="password"
+            autoComplete="new-password"
+            hint={`At least ${PASSWORD_MIN_LENGTH} characters.`}
+            error={errors.newPassword?.message}
+            {...form.register("newPassword")}
+          />
+        </CardBody>
+        <CardFooter>
+          <Button type="submit" pending={isSubmitting}>
+            {hasPassword ? "Change password" : "Set password"}
+          </Button>
+        </CardFooter>
+      </form>
+    </Card>
+  );
+}

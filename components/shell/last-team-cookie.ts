@@ -1,0 +1,1 @@
+export const LAST_TEAM_COOKIE = "cc_last_team";

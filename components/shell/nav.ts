@@ -1,0 +1,22 @@
+import { Activity, LayoutDashboard, Settings, type LucideIcon } from "lucide-react";
+import type { Scope } from "@/server/services/teams/permissions";
+
+export interface NavItem {
+  label: string;
+  /** Path below the team's URL; "" is the team's overview. */
+  path: string;
+  icon: LucideIcon;
+  /** Shown only to roles with this scope. */
+  scope: Scope;
+}
+
+/** The console's sections. Only sections that exist are listed, and only to roles that may use them. */
+export const NAV_ITEMS: NavItem[] = [
+  { label: "Overview", path: "", icon: LayoutDashboard, scope: "team:read" },
+  { label: "Activity", path: "/activity", icon: Activity, scope: "audit:read" },
+  { label: "Settings", path: "/settings", icon: Settings, scope: "team:read" },
+];
+
+export function navFor(scopes: readonly Scope[]): NavItem[] {
+  return NAV_ITEMS.filter((item) => scopes.includes(item.scope));
+}

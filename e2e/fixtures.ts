@@ -1,0 +1,253 @@
+/**
+ * Shared helpers for the browser tests. Every helper drives the UI the way a person would
+ * (roles and labels, no CSS selectors, no sleeps), so a helper failing is itself a finding.
+ *
+ * Each test makes its own users with unique emails, so tests never depend on one another or on
+ * what is already in the database.
+ */
+import {
+  test as base,
+  expect,
+  type BrowserContext,
+  type BrowserContextOptions,
+  type Locator,
+  type Page,
+} from "@playwright/test";
+
+export { expect };
+
+export interface TestUser {
+  firstName: string;
+  name: string;
+  email: string;
+  password: string;
+}
+
+export interface Team {
+  name: string;
+  slug: string;
+}
+
+/** A user who has signed up, and the personal team made for them. */
+export interface Account {
+  user: TestUser;
+  team: Team;
+}
+
+type StorageState = Awaited<ReturnType<BrowserContext["storageState"]>>;
+
+let sequence = 0;
+
+/** Lowercase letters and digits, unique across processes and runs: usable in emails and slugs. */
+export function uniqueId(): string {
+  const time = Date.now().toString(36);
+  const pid = process.pid.toString(36);
+  const seq = (sequence++).toString(36);
+  const random = Math.random().toString(36).slice(2, 6).padEnd(4, "0");
+  return `${time}${pid}${seq}${random}`;
+}
+
+/** A new, not yet registered user. Keep first names to plain letters: slugs are derived from them. */
+export function newUser(overrides: Partial<TestUser> = {}): TestUser {
+  const id = uniqueId();
+  const firstName = overrides.firstName ?? "Ada";
+  return {
+    firstName,
+    name: overrides.name ?? `${firstName} Tester`,
+    email: overrides.email ?? `e2e-${firstName.toLowerCase()}-${id}@example.com`,
+    password: overrides.password ?? `correct-horse-${id}`,
+  };
+}
+
+/** "Ada" → "Ada's team", the name of the personal team made at sign-up. */
+export function personalTeamName(user: Pick<TestUser, "firstName">): string {
+  return `${user.firstName}'s team`;
+}
+
+/** Slug of the personal team: "adas-team", or "adas-team-x7k2qp" when the plain one was taken. */
+function personalTeamPath(user: Pick<TestUser, "firstName">): RegExp {
+  return new RegExp(`^/${user.firstName.toLowerCase()}s-team(-[a-z0-9]+)?$`);
+}
+
+/** Current path of the page, without origin or query. */
+export function pathOf(page: Page): string {
+  return new URL(page.url()).pathname;
+}
+
+/** The page's level-1 heading containing `text`. */
+export function heading(page: Page, text: string | RegExp): Locator {
+  return page.getByRole("heading", { level: 1, name: text });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sign-up, sign-in, sign-out
+// ---------------------------------------------------------------------------------------------
+
+export function emailField(page: Page): Locator {
+  return page.getByLabel("Email", { exact: true });
+}
+
+/** By label, not role: password inputs have no ARIA role; exact so "Show password" never matches. */
+export function passwordField(page: Page): Locator {
+  return page.getByLabel("Password", { exact: true });
+}
+
+/** Fills the sign-up form and submits it, without waiting for the outcome. */
+export async function submitSignUp(page: Page, user: Pick<TestUser, "name" | "email" | "password">) {
+  await page.getByRole("textbox", { name: "Name", exact: true }).fill(user.name);
+  await emailField(page).fill(user.email);
+  await passwordField(page).fill(user.password);
+  await page.getByRole("button", { name: "Create account", exact: true }).click();
+}
+
+/**
+ * Signs a new user up through /sign-up and waits for the Overview of their personal team.
+ * The page stays signed in as that user.
+ */
+export async function signUp(page: Page, overrides: Partial<TestUser> = {}): Promise<Account> {
+  const user = newUser(overrides);
+  await page.goto("/sign-up");
+  await submitSignUp(page, user);
+  await expect(page, "sign-up should land on the personal team's Overview").toHaveURL(
+    (url) => personalTeamPath(user).test(url.pathname),
+    { timeout: 20_000 },
+  );
+  const team = { name: personalTeamName(user), slug: pathOf(page).slice(1) };
+  await expect(heading(page, team.name)).toBeVisible();
+  return { user, team };
+}
+
+/** Fills the sign-in form on the current page and submits it, without waiting for the outcome. */
+export async function submitSignIn(page: Page, credentials: Pick<TestUser, "email" | "password">) {
+  await emailField(page).fill(credentials.email);
+  await passwordField(page).fill(credentials.password);
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
+}
+
+/** Opens a fresh /sign-in (so no earlier message is on screen) and tries these credentials. */
+export async function attemptSignIn(page: Page, credentials: Pick<TestUser, "email" | "password">) {
+  await page.goto("/sign-in");
+  await submitSignIn(page, credentials);
+}
+
+/** Signs in through /sign-in and waits until the browser has left the sign-in page. */
+export async function signIn(page: Page, credentials: Pick<TestUser, "email" | "password">) {
+  await attemptSignIn(page, credentials);
+  await expect(page, "sign-in should leave /sign-in").toHaveURL((url) => url.pathname !== "/sign-in", {
+    timeout: 20_000,
+  });
+}
+
+/** Opens the account menu (the user's avatar button). */
+export async function openAccountMenu(page: Page) {
+  await page.getByRole("button", { name: "Account menu" }).click();
+  await expect(page.getByRole("menu")).toBeVisible();
+}
+
+/** Signs out through the account menu and waits for /sign-in. */
+export async function signOut(page: Page) {
+  await openAccountMenu(page);
+  await page.getByRole("menuitem", { name: "Sign out" }).click();
+  await expect(page).toHaveURL((url) => url.pathname === "/sign-in", { timeout: 20_000 });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Teams
+// ---------------------------------------------------------------------------------------------
+
+export function teamSwitcher(page: Page): Locator {
+  return page.getByRole("button", { name: "Switch team" });
+}
+
+/** Opens the team switcher and returns its menu. */
+export async function openTeamSwitcher(page: Page): Promise<Locator> {
+  await teamSwitcher(page).click();
+  const menu = page.getByRole("menu");
+  await expect(menu).toBeVisible();
+  return menu;
+}
+
+/** A team's entry in the open switcher, whether rendered as a menuitem or a menuitemradio. */
+export function teamMenuItem(page: Page, teamName: string): Locator {
+  return page
+    .getByRole("menuitemradio", { name: teamName })
+    .or(page.getByRole("menuitem", { name: teamName }));
+}
+
+/** Switches to another team through the switcher and waits for its Overview. */
+export async function switchTeam(page: Page, team: Team) {
+  await openTeamSwitcher(page);
+  await teamMenuItem(page, team.name).click();
+  await expect(page).toHaveURL((url) => url.pathname === `/${team.slug}`);
+  await expect(heading(page, team.name)).toBeVisible();
+  await expect(teamSwitcher(page)).toContainText(team.name);
+}
+
+/**
+ * Creates a team through switcher → "Create team", checking that the URL field is filled in from
+ * the name, and waits for the new team's Overview. Use plain names ("Lab 123abc") so the slug is
+ * predictable: lowercase, spaces to hyphens.
+ */
+export async function createTeam(page: Page, name: string): Promise<Team> {
+  const slug = name
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-|-$/g, "");
+  await openTeamSwitcher(page);
+  await page.getByRole("menuitem", { name: "Create team" }).click();
+  const dialog = page.getByRole("dialog", { name: "Create a team" });
+  await expect(dialog).toBeVisible();
+  await dialog.getByRole("textbox", { name: "Team name" }).fill(name);
+  await expect(dialog.getByRole("textbox", { name: "Team URL" }), "the URL follows the name").toHaveValue(slug);
+  await dialog.getByRole("button", { name: "Create team" }).click();
+  await expect(page).toHaveURL((url) => url.pathname === `/${slug}`, { timeout: 20_000 });
+  await expect(heading(page, name)).toBeVisible();
+  return { name, slug };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Fixtures
+// ---------------------------------------------------------------------------------------------
+
+interface TestFixtures {
+  /**
+   * Opens another browser context (another person, or an anonymous visitor) with the project's
+   * baseURL; closed after the test. `page` is the first person; call this for the second.
+   */
+  openContext: (options?: BrowserContextOptions) => Promise<BrowserContext>;
+}
+
+interface WorkerFixtures {
+  /**
+   * One user signed up once per worker, with their signed-in storage state. For tests that only
+   * need "someone signed in" and change nothing (screenshots); journeys make their own users.
+   */
+  workerAccount: Account & { storageState: StorageState };
+}
+
+export const test = base.extend<TestFixtures, WorkerFixtures>({
+  openContext: async ({ browser, baseURL }, provide) => {
+    const contexts: BrowserContext[] = [];
+    await provide(async (options = {}) => {
+      const context = await browser.newContext({ baseURL, ...options });
+      contexts.push(context);
+      return context;
+    });
+    await Promise.all(contexts.map((c) => c.close()));
+  },
+
+  workerAccount: [
+    async ({ browser }, provide, workerInfo) => {
+      const context = await browser.newContext({ baseURL: workerInfo.project.use.baseURL });
+      let signedUp: Account & { storageState: StorageState };
+      try {
+        const account = await signUp(await context.newPage(), { firstName: "Grace" });
+        signedUp = { ...account, storageState: await context.storageState() };
+      } finally {
+        await context.close();
+      }
+      await provide(signedUp);
+    },
+    { scope: "worker", timeout: 60_000 },
+  ],
+});

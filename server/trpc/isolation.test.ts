@@ -1,0 +1,118 @@
+import { and, count, eq } from "drizzle-orm";
+import { describe, expect, it } from "vitest";
+import { openTestDatabase } from "@/server/db/testing";
+import { auditEvents, memberships, teams } from "@/server/db/schema";
+import { createTestUser } from "@/server/services/testing";
+import { callerFor, callPath, listProcedures, trpcError } from "./testing";
+
+const { db } = await openTestDatabase();
+
+/**
+ * A valid input for every authed procedure. Team procedures get the team id to aim at; the
+ * others ignore it. A procedure missing here fails the coverage test below.
+ */
+const INPUTS: Record<string, (teamId: string) => unknown> = {
+  "audit.list": (teamId) => ({ teamId, limit: 10 }),
+  "team.get": (teamId) => ({ teamId }),
+  "team.update": (teamId) => ({ teamId, name: "Taken over", slug: `taken-${teamId.slice(-8).toLowerCase()}` }),
+  "team.list": () => undefined,
+  "team.create": () => ({ name: "Another team" }),
+  "user.me": () => undefined,
+  "user.updateProfile": () => ({ name: "New Name" }),
+  "user.changePassword": () => ({ currentPassword: "correct horse battery staple", newPassword: "a brand new password" }),
+};
+
+/** Procedures that anyone may call. Adding one here is a deliberate, reviewable decision. */
+const PUBLIC = new Set(["auth.signUp"]);
+
+const procedures = listProcedures();
+const teamIdProcedures = procedures.filter((p) => p.takesTeamId);
+const authedProcedures = procedures.filter((p) => p.authed);
+
+const alice = await createTestUser(db, "Alice Anders");
+const bob = await createTestUser(db, "Bob Brown");
+const aliceCaller = callerFor(db, alice.userId);
+
+async function snapshot(teamId: string) {
+  const [team] = await db.select().from(teams).where(eq(teams.id, teamId));
+  const [audit] = await db.select({ n: count() }).from(auditEvents).where(eq(auditEvents.teamId, teamId));
+  const members = await db.select().from(memberships).where(eq(memberships.teamId, teamId));
+  return { team, auditRows: audit?.n, members };
+}
+
+describe("procedure inventory", () => {
+  it("every procedure that takes a teamId is built on teamProcedure, and vice versa", () => {
+    expect(teamIdProcedures.length).toBeGreaterThanOrEqual(3);
+    for (const p of procedures) expect({ path: p.path, takesTeamId: p.takesTeamId }).toEqual({ path: p.path, takesTeamId: p.team });
+  });
+
+  it("has an input for every authed procedure", () => {
+    const missing = authedProcedures.map((p) => p.path).filter((path) => !(path in INPUTS));
+    expect(missing, "add these procedures to INPUTS in isolation.test.ts").toEqual([]);
+    const stale = Object.keys(INPUTS).filter((path) => !authedProcedures.some((p) => p.path === path));
+    expect(stale).toEqual([]);
+  });
+
+  it("refuses anonymous callers everywhere except the declared public procedures", () => {
+    const open = procedures.filter((p) => !p.authed).map((p) => p.path);
+    expect(open).toEqual([...PUBLIC].sort());
+  });
+});
+
+describe("team isolation", () => {
+  it.each(teamIdProcedures.map((p) => p.path))("%s works for a member of the team (control)", async (path) => {
+    const owner = await createTestUser(db, "Control Owner");
+    await expect(callPath(callerFor(db, owner.userId), path, INPUTS[path]!(owner.team.id))).resolves.toBeDefined();
+  });
+
+  it.each(teamIdProcedures.map((p) => p.path))("%s with another team's id is NOT_FOUND and changes nothing", async (path) => {
+    const before = await snapshot(bob.team.id);
+    const error = await trpcError(callPath(aliceCaller, path, INPUTS[path]!(bob.team.id)));
+    expect(error.code).toBe("NOT_FOUND");
+    expect(error.message).toBe("Team not found.");
+    expect(await snapshot(bob.team.id)).toEqual(before);
+  });
+
+  it.each(teamIdProcedures.map((p) => p.path))("%s with a nonexistent team id is NOT_FOUND, same message", async (path) => {
+    const error = await trpcError(callPath(aliceCaller, path, INPUTS[path]!("team_doesNotExist0000000")));
+    expect(error.code).toBe("NOT_FOUND");
+    expect(error.message).toBe("Team not found.");
+  });
+
+  it("a member removed from a team is refused at once", async () => {
+    const carol = await createTestUser(db, "Carol Clark");
+    const now = new Date();
+    await db.insert(memberships).values({ teamId: bob.team.id, userId: carol.userId, role: "admin", createdAt: now });
+    const carolCaller = callerFor(db, carol.userId);
+    await expect(carolCaller.team.get({ teamId: bob.team.id })).resolves.toMatchObject({ id: bob.team.id, role: "admin" });
+    await db.delete(memberships).where(and(eq(memberships.teamId, bob.team.id), eq(memberships.userId, carol.userId)));
+    expect((await trpcError(carolCaller.team.get({ teamId: bob.team.id }))).code).toBe("NOT_FOUND");
+  });
+
+  it("team.list and audit.list only show the caller's own team data", async () => {
+    const listed = await aliceCaller.team.list();
+    expect(listed.map((t) => t.id)).toEqual([alice.team.id]);
+    const { events } = await aliceCaller.audit.list({ teamId: alice.team.id, limit: 100 });
+    expect(events.length).toBeGreaterThan(0);
+    const rows = await db.select({ id: auditEvents.id, teamId: auditEvents.teamId }).from(auditEvents);
+    const aliceTeamRows = rows.filter((r) => r.teamId === alice.team.id).map((r) => r.id);
+    expect(events.map((e) => e.id).sort()).toEqual(aliceTeamRows.sort());
+  });
+});
+
+describe("anonymous callers", () => {
+  const anonymous = callerFor(db, null);
+
+  it.each(authedProcedures.map((p) => p.path))("%s is UNAUTHORIZED without a session", async (path) => {
+    const error = await trpcError(callPath(anonymous, path, INPUTS[path]!(alice.team.id)));
+    expect(error.code).toBe("UNAUTHORIZED");
+  });
+
+  it("a session whose user no longer exists cannot act on any team", async () => {
+    const ghost = callerFor(db, "usr_deleted00000000000000");
+    for (const p of teamIdProcedures) {
+      expect((await trpcError(callPath(ghost, p.path, INPUTS[p.path]!(alice.team.id)))).code).toBe("NOT_FOUND");
+    }
+    expect((await trpcError(ghost.user.me())).code).toBe("UNAUTHORIZED");
+  });
+});

@@ -1,0 +1,177 @@
+import { and, count, desc, eq } from "drizzle-orm";
+import { describe, expect, it } from "vitest";
+import { openTestDatabase } from "@/server/db/testing";
+import { auditEvents, memberships, teams } from "@/server/db/schema";
+import { ALL_SCOPES, hasScope, ROLE_SCOPES, ROLES, type Role, type Scope } from "@/server/services/teams/permissions";
+import { createTestUser } from "@/server/services/testing";
+import { callerFor, callPath, listProcedures, TEST_REQUEST, trpcError } from "./testing";
+
+const { db } = await openTestDatabase();
+
+interface Guard {
+  /** The scope the procedure declares with requires(); the expected outcome follows from hasScope. */
+  scope: Scope;
+  input: (teamId: string, role: Role) => unknown;
+  /** For mutations: the audit action a successful call must record. */
+  audit?: string;
+}
+
+const GUARDS: Record<string, Guard> = {
+  "team.get": { scope: "team:read", input: (teamId) => ({ teamId }) },
+  "team.update": {
+    scope: "team:write",
+    input: (teamId, role) => ({ teamId, name: `Renamed by ${role}` }),
+    audit: "team.updated",
+  },
+  "audit.list": { scope: "audit:read", input: (teamId) => ({ teamId, limit: 5 }) },
+};
+
+const teamProcedures = listProcedures().filter((p) => p.team);
+
+const owner = await createTestUser(db, "Olive Owner");
+const teamId = owner.team.id;
+
+/** One member per role in the shared team, added straight to `memberships`. */
+const members = Object.fromEntries(
+  await Promise.all(
+    ROLES.map(async (role) => {
+      const person = await createTestUser(db, `Member ${role}`);
+      await db.insert(memberships).values({ teamId, userId: person.userId, role, createdAt: new Date() });
+      return [role, person.userId] as const;
+    }),
+  ),
+) as Record<Role, string>;
+
+async function auditCount() {
+  const [row] = await db.select({ n: count() }).from(auditEvents).where(eq(auditEvents.teamId, teamId));
+  return row?.n ?? 0;
+}
+
+async function teamRow() {
+  const [row] = await db.select().from(teams).where(eq(teams.id, teamId));
+  return row;
+}
+
+describe("the permission table", () => {
+  it("covers every team procedure, and only those", () => {
+    const paths = teamProcedures.map((p) => p.path);
+    expect(paths.filter((p) => !(p in GUARDS)), "add these procedures to GUARDS in roles.test.ts").toEqual([]);
+    expect(Object.keys(GUARDS).filter((p) => !paths.includes(p))).toEqual([]);
+  });
+
+  it("every mutation declares the audit action it records", () => {
+    for (const p of teamProcedures.filter((p) => p.type === "mutation")) {
+      expect(GUARDS[p.path]?.audit, `${p.path} needs an audit action in GUARDS`).toEqual(expect.any(String));
+    }
+  });
+
+  it("orders roles from most to least powerful, owner holding every scope", () => {
+    expect(ROLES).toEqual(["owner", "admin", "developer", "billing", "viewer"]);
+    expect([...ROLE_SCOPES.owner].sort()).toEqual([...ALL_SCOPES].sort());
+    for (const role of ROLES) expect(hasScope(role, "team:read")).toBe(true);
+    expect(ROLES.filter((r) => hasScope(r, "team:write"))).toEqual(["owner", "admin"]);
+  });
+});
+
+const matrix = ROLES.flatMap((role) =>
+  Object.entries(GUARDS).map(([path, guard]) => ({ role, path, guard, allowed: hasScope(role, guard.scope) })),
+);
+
+describe.each(matrix)("$role calling $path", ({ role, path, guard, allowed }) => {
+  it(allowed ? "is allowed" : "is FORBIDDEN", async () => {
+    const userId = members[role];
+    const caller = callerFor(db, userId);
+    const auditBefore = await auditCount();
+    const teamBefore = await teamRow();
+    const call = callPath(caller, path, guard.input(teamId, role));
+
+    if (!allowed) {
+      const error = await trpcError(call);
+      expect(error.code).toBe("FORBIDDEN");
+      expect(error.message).toContain(`(${role})`);
+      expect(await auditCount()).toBe(auditBefore);
+      expect(await teamRow()).toEqual(teamBefore);
+      return;
+    }
+
+    await expect(call).resolves.toBeDefined();
+    if (!guard.audit) {
+      expect(await auditCount()).toBe(auditBefore);
+      return;
+    }
+    expect(await auditCount()).toBe(auditBefore + 1);
+    const [event] = await db
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.teamId, teamId), eq(auditEvents.actorId, userId)))
+      .orderBy(desc(auditEvents.createdAt))
+      .limit(1);
+    expect(event).toMatchObject({
+      teamId,
+      actorType: "user",
+      actorId: userId,
+      action: guard.audit,
+      targetType: "team",
+      targetId: teamId,
+      ip: TEST_REQUEST.ip,
+      userAgent: TEST_REQUEST.userAgent,
+    });
+  });
+});
+
+describe("what an allowed call returns", () => {
+  it.each(ROLES)("team.get tells a %s their role and scopes", async (role) => {
+    const got = await callerFor(db, members[role]).team.get({ teamId });
+    expect(got).toMatchObject({ id: teamId, role, scopes: [...ROLE_SCOPES[role]] });
+  });
+
+  it("team.update changes the team and audit.list shows who did it", async () => {
+    const admin = callerFor(db, members.admin);
+    const updated = await admin.team.update({ teamId, name: "Admin's rename", slug: "admins-rename" });
+    expect(updated).toEqual({ id: teamId, name: "Admin's rename", slug: "admins-rename" });
+    const { events } = await callerFor(db, members.owner).audit.list({ teamId, limit: 1 });
+    expect(events[0]).toMatchObject({
+      action: "team.updated",
+      actorId: members.admin,
+      actorName: "Member admin",
+      metadata: { name: { to: "Admin's rename" }, slug: { to: "admins-rename" } },
+    });
+  });
+
+  it("audit.list pages through every event once, newest first, even with equal timestamps", async () => {
+    const pager = await createTestUser(db, "Pat Pager");
+    const caller = callerFor(db, pager.userId, { now: () => new Date("2031-01-01T00:00:00.000Z") });
+    for (let i = 0; i < 7; i++) await caller.team.update({ teamId: pager.team.id, name: `Page ${i}` });
+    const stored = await db.select({ id: auditEvents.id }).from(auditEvents).where(eq(auditEvents.teamId, pager.team.id));
+    const seen: { id: string; createdAt: Date }[] = [];
+    const pageSizes: number[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await caller.audit.list({ teamId: pager.team.id, limit: 3, cursor });
+      seen.push(...page.events);
+      pageSizes.push(page.events.length);
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor && pageSizes.length < 10);
+    expect(stored).toHaveLength(8);
+    expect(pageSizes).toEqual([3, 3, 2]);
+    expect(seen.map((e) => e.id).sort()).toEqual(stored.map((e) => e.id).sort());
+    const times = seen.map((e) => e.createdAt.getTime());
+    expect(times).toEqual([...times].sort((a, b) => b - a));
+  });
+
+  it("a role change in the database takes effect on the next call", async () => {
+    const userId = members.viewer;
+    const update = () => callerFor(db, userId).team.update({ teamId, name: "Viewer promoted" });
+    expect((await trpcError(update())).code).toBe("FORBIDDEN");
+    await db
+      .update(memberships)
+      .set({ role: "admin" })
+      .where(and(eq(memberships.teamId, teamId), eq(memberships.userId, userId)));
+    await expect(update()).resolves.toMatchObject({ name: "Viewer promoted" });
+    await db
+      .update(memberships)
+      .set({ role: "viewer" })
+      .where(and(eq(memberships.teamId, teamId), eq(memberships.userId, userId)));
+    expect((await trpcError(update())).code).toBe("FORBIDDEN");
+  });
+});
