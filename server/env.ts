@@ -23,7 +23,6 @@ const envSchema = z
     AUTH_GOOGLE_SECRET: optionalString,
     SIGN_IN_MAX_FAILURES: optionalString.pipe(z.coerce.number<string | undefined>().int().min(1).max(1000).default(5)),
     SIGN_IN_LOCKOUT_MINUTES: optionalString.pipe(z.coerce.number<string | undefined>().int().min(1).max(1440).default(15)),
-    LOG_LEVEL: optionalString.pipe(z.enum(["debug", "info", "warn", "error"]).default("info")),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === "production" && !env.AUTH_SECRET) {

@@ -1,7 +1,9 @@
 import { initTRPC, TRPCError } from "@trpc/server";
+import { eq } from "drizzle-orm";
 import superjson from "superjson";
 import { z, ZodError } from "zod";
 import type { Db } from "@/server/db";
+import { users } from "@/server/db/schema";
 import type { Logger, RequestInfo, ServiceContext, TeamContext } from "@/server/services/context";
 import { AppError, type AppErrorCode } from "@/server/services/errors";
 import { hasScope, type Scope } from "@/server/services/teams/permissions";
@@ -71,6 +73,7 @@ const mapErrors = t.middleware(async ({ ctx, next, path }) => {
   if (!result.ok) {
     const cause = result.error.cause;
     if (cause instanceof AppError) {
+      if (cause.code === "INTERNAL") ctx.log.error("procedure failed", { path, error: String(cause.stack) });
       result.error = new TRPCError({ code: TRPC_CODES[cause.code], message: cause.message, cause });
     } else if (cause instanceof ZodError) {
       result.error = new TRPCError({ code: "BAD_REQUEST", message: cause.message, cause });
@@ -97,9 +100,11 @@ export function serviceContext(ctx: TrpcContext): ServiceContext {
 /** Anyone, signed in or not. */
 export const publicProcedure = t.procedure.use(mapErrors);
 
-/** A signed-in person. */
-export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
+/** A signed-in person whose account still exists (a session can outlive a deleted account). */
+export const authedProcedure = publicProcedure.use(async ({ ctx, next }) => {
   if (!ctx.userId) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in to continue." });
+  const [user] = await ctx.db.select({ id: users.id }).from(users).where(eq(users.id, ctx.userId)).limit(1);
+  if (!user) throw new TRPCError({ code: "UNAUTHORIZED", message: "Your account no longer exists. Sign in again." });
   return next({ ctx: { userId: ctx.userId } });
 });
 

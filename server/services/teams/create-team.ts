@@ -32,16 +32,22 @@ export async function insertTeamWithOwner(
   name: string,
   explicitSlug?: string,
 ): Promise<TeamRef> {
-  const slug = explicitSlug ?? (await freeSlugFor(tx, name));
-  const team = { id: newId("team"), name, slug };
   const now = ctx.now();
-  await tx.insert(teams).values({ ...team, createdAt: now, updatedAt: now });
+  const team = { id: newId("team"), name, slug: explicitSlug ?? (await freeSlugFor(tx, name)) };
+  try {
+    // A savepoint, so that losing a race for a derived slug can be retried inside the transaction.
+    await tx.transaction((sp) => sp.insert(teams).values({ ...team, createdAt: now, updatedAt: now }));
+  } catch (error) {
+    if (explicitSlug || !isUniqueViolation(error, "teams_slug_key")) throw error;
+    team.slug = `${slugify(name)}-${randomBase62(6).toLowerCase()}`;
+    await tx.insert(teams).values({ ...team, createdAt: now, updatedAt: now });
+  }
   await tx.insert(memberships).values({ teamId: team.id, userId, role: "owner", createdAt: now });
   await recordAuditEvent(tx, ctx, {
     teamId: team.id,
     action: "team.created",
     target: { type: "team", id: team.id },
-    metadata: { name, slug },
+    metadata: { name, slug: team.slug },
     actorId: userId,
   });
   return team;
