@@ -1,3 +1,6 @@
 export * from "./users";
 export * from "./teams";
 export * from "./audit";
+export * from "./models";
+export * from "./keys";
+export * from "./usage";
