@@ -23,6 +23,34 @@ const envSchema = z
     AUTH_GOOGLE_SECRET: optionalString,
     SIGN_IN_MAX_FAILURES: optionalString.pipe(z.coerce.number<string | undefined>().int().min(1).max(1000).default(5)),
     SIGN_IN_LOCKOUT_MINUTES: optionalString.pipe(z.coerce.number<string | undefined>().int().min(1).max(1440).default(15)),
+    /** Redis for rate limits shared by several replicas; unset: limits live in each process. */
+    REDIS_URL: optionalString.pipe(
+      z.string().regex(/^rediss?:\/\//, "must be a redis:// or rediss:// URL").optional(),
+    ),
+    TEAM_REQUESTS_PER_MINUTE: optionalString.pipe(z.coerce.number<string | undefined>().int().min(1).default(600)),
+    TEAM_TOKENS_PER_MINUTE: optionalString.pipe(z.coerce.number<string | undefined>().int().min(1).default(2_000_000)),
+    GATEWAY_MAX_BODY_BYTES: optionalString.pipe(
+      z.coerce.number<string | undefined>().int().min(1024).max(100 * 1024 * 1024).default(2 * 1024 * 1024),
+    ),
+    /** Output pace of the built-in local engine; 0 = as fast as the CPU allows. */
+    LOCAL_ENGINE_TOKENS_PER_SECOND: optionalString.pipe(z.coerce.number<string | undefined>().min(0).max(100_000).default(50)),
+    UPSTREAM_CONNECT_TIMEOUT_MS: optionalString.pipe(z.coerce.number<string | undefined>().int().min(100).default(5_000)),
+    UPSTREAM_FIRST_TOKEN_TIMEOUT_MS: optionalString.pipe(z.coerce.number<string | undefined>().int().min(100).default(60_000)),
+    UPSTREAM_TOTAL_TIMEOUT_MS: optionalString.pipe(z.coerce.number<string | undefined>().int().min(1_000).default(600_000)),
+    /** The model catalog to seed instead of the default one (server/services/catalog). */
+    CATALOG_FILE: optionalString.pipe(
+      z
+        .string()
+        .regex(/\.(json|ya?ml)$/i, "must name a .json, .yaml or .yml file")
+        .optional(),
+    ),
+    /** The console's public address, for the API base URL shown in examples; unset: the request's host. */
+    PUBLIC_URL: optionalString.pipe(
+      z
+        .url({ protocol: /^https?$/, error: "must be an http:// or https:// URL, e.g. https://console.example.com" })
+        .transform((url) => url.replace(/\/+$/, ""))
+        .optional(),
+    ),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === "production" && !env.AUTH_SECRET) {

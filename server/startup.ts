@@ -1,22 +1,28 @@
 import { env, EnvError } from "./env";
 import { getDatabase } from "./db";
+import { exitOnSignals, onShutdown } from "./shutdown";
+import { CatalogError, loadCatalog, seedCatalog } from "./services/catalog";
 
 /**
- * Validates the environment (a bad value stops the process with a message naming the variable),
- * then opens and migrates the database so that the first request does not wait for it.
+ * Validates the environment and the model catalog (a bad value stops the process with a message
+ * naming the variable or the catalog field), then opens and migrates the database so that the first
+ * request does not wait for it, and seeds the catalog into it.
  */
 export async function startServer(): Promise<void> {
   try {
     env();
+    const catalog = loadCatalog(env().CATALOG_FILE);
     const database = await getDatabase();
     console.info(`Compute Console: database ready (${database.driver === "pglite" ? `embedded, in ${env().DATA_DIR}` : "PostgreSQL"})`);
-    const close = () => {
-      void database.close().finally(() => process.exit(0));
-    };
-    process.once("SIGTERM", close);
-    process.once("SIGINT", close);
+    const seeded = await seedCatalog(database.db, catalog, new Date());
+    console.info(
+      `Compute Console: model catalog ready (${catalog.models.length} models from ${env().CATALOG_FILE ?? "the default catalog"}; ` +
+        `${seeded.inserted.length} added, ${seeded.updated.length} updated, ${seeded.deleted.length} removed)`,
+    );
+    onShutdown(() => database.close(), 100);
+    exitOnSignals();
   } catch (error) {
-    console.error(error instanceof EnvError ? error.message : error);
+    console.error(error instanceof EnvError || error instanceof CatalogError ? error.message : error);
     process.exit(1);
   }
 }

@@ -1,18 +1,31 @@
 import { and, count, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { openTestDatabase } from "@/server/db/testing";
-import { auditEvents, memberships, teams } from "@/server/db/schema";
+import { apiKeys, auditEvents, memberships, teams } from "@/server/db/schema";
+import { insertTestKey } from "@/server/services/keys/testing";
+import { loadCatalog, seedCatalog } from "@/server/services/catalog";
 import { createTestUser } from "@/server/services/testing";
 import { callerFor, callPath, listProcedures, trpcError } from "./testing";
 
 const { db } = await openTestDatabase();
+// The catalog is global; seeded so that models.get has a model to return.
+await seedCatalog(db, loadCatalog(), new Date());
+
+/** A key in the team (inserted directly, no audit event), or a made-up id when the team does not exist. */
+async function keyIn(teamId: string): Promise<string> {
+  const [team] = await db.select({ id: teams.id }).from(teams).where(eq(teams.id, teamId));
+  return team ? (await insertTestKey(db, teamId, { name: "Isolation key" })).id : "key_doesNotExist00000000";
+}
 
 /**
  * A valid input for every authed procedure. Team procedures get the team id to aim at; the
- * others ignore it. A procedure missing here fails the coverage test below.
+ * others ignore it. Inputs may be async, to make the team's resource they act on. A procedure
+ * missing here fails the coverage test below.
  */
 const INPUTS: Record<string, (teamId: string) => unknown> = {
   "audit.list": (teamId) => ({ teamId, limit: 10 }),
+  "models.list": (teamId) => ({ teamId }),
+  "models.get": (teamId) => ({ teamId, modelId: "meta-llama/llama-3.1-8b-instruct" }),
   "team.get": (teamId) => ({ teamId }),
   "team.update": (teamId) => ({ teamId, name: "Taken over", slug: `taken-${teamId.slice(-8).toLowerCase()}` }),
   "team.list": () => undefined,
@@ -20,7 +33,19 @@ const INPUTS: Record<string, (teamId: string) => unknown> = {
   "user.me": () => undefined,
   "user.updateProfile": () => ({ name: "New Name" }),
   "user.changePassword": () => ({ currentPassword: "correct horse battery staple", newPassword: "a brand new password" }),
+  "keys.list": (teamId) => ({ teamId }),
+  "keys.get": async (teamId) => ({ teamId, keyId: await keyIn(teamId) }),
+  "keys.create": (teamId) => ({ teamId, name: "Isolation key", scopes: ["inference"] }),
+  "keys.rotate": async (teamId) => ({ teamId, keyId: await keyIn(teamId), gracePeriodMinutes: 60 }),
+  "keys.revoke": async (teamId) => ({ teamId, keyId: await keyIn(teamId) }),
+  "keys.usage": async (teamId) => ({ teamId, keyId: await keyIn(teamId) }),
 };
+
+/** Input fields naming a resource that belongs to one team. */
+const TEAM_RESOURCE_ID_FIELDS = ["keyId"];
+
+/** Procedures acting on one resource of the team, named by a TEAM_RESOURCE_ID_FIELDS id in their input. */
+const RESOURCE_PROCEDURES = ["keys.get", "keys.revoke", "keys.rotate", "keys.usage"];
 
 /** Procedures that anyone may call. Adding one here is a deliberate, reviewable decision. */
 const PUBLIC = new Set(["auth.signUp"]);
@@ -37,7 +62,8 @@ async function snapshot(teamId: string) {
   const [team] = await db.select().from(teams).where(eq(teams.id, teamId));
   const [audit] = await db.select({ n: count() }).from(auditEvents).where(eq(auditEvents.teamId, teamId));
   const members = await db.select().from(memberships).where(eq(memberships.teamId, teamId));
-  return { team, auditRows: audit?.n, members };
+  const keys = await db.select().from(apiKeys).where(eq(apiKeys.teamId, teamId)).orderBy(apiKeys.id);
+  return { team, auditRows: audit?.n, members, keys };
 }
 
 describe("procedure inventory", () => {
@@ -62,19 +88,42 @@ describe("procedure inventory", () => {
 describe("team isolation", () => {
   it.each(teamIdProcedures.map((p) => p.path))("%s works for a member of the team (control)", async (path) => {
     const owner = await createTestUser(db, "Control Owner");
-    await expect(callPath(callerFor(db, owner.userId), path, INPUTS[path]!(owner.team.id))).resolves.toBeDefined();
+    await expect(callPath(callerFor(db, owner.userId), path, await INPUTS[path]!(owner.team.id))).resolves.toBeDefined();
   });
 
   it.each(teamIdProcedures.map((p) => p.path))("%s with another team's id is NOT_FOUND and changes nothing", async (path) => {
+    const input = await INPUTS[path]!(bob.team.id);
     const before = await snapshot(bob.team.id);
-    const error = await trpcError(callPath(aliceCaller, path, INPUTS[path]!(bob.team.id)));
+    const error = await trpcError(callPath(aliceCaller, path, input));
     expect(error.code).toBe("NOT_FOUND");
     expect(error.message).toBe("Team not found.");
     expect(await snapshot(bob.team.id)).toEqual(before);
   });
 
+  it("RESOURCE_PROCEDURES lists every procedure whose input names a team's resource", async () => {
+    const found: string[] = [];
+    for (const p of teamIdProcedures) {
+      const input = await INPUTS[p.path]?.(alice.team.id);
+      if (input && typeof input === "object" && TEAM_RESOURCE_ID_FIELDS.some((f) => f in input)) found.push(p.path);
+    }
+    expect(found.sort()).toEqual([...RESOURCE_PROCEDURES].sort());
+  });
+
+  it.each(RESOURCE_PROCEDURES)(
+    "%s with another team's resource id, inside the caller's own team, is NOT_FOUND and changes nothing",
+    async (path) => {
+      const input = (await INPUTS[path]!(bob.team.id)) as Record<string, unknown>;
+      expect(TEAM_RESOURCE_ID_FIELDS.some((field) => field in input), `${path} names a resource`).toBe(true);
+      const before = await snapshot(bob.team.id);
+      const error = await trpcError(callPath(aliceCaller, path, { ...input, teamId: alice.team.id }));
+      expect(error.code).toBe("NOT_FOUND");
+      expect(error.message).not.toContain(bob.team.id);
+      expect(await snapshot(bob.team.id)).toEqual(before);
+    },
+  );
+
   it.each(teamIdProcedures.map((p) => p.path))("%s with a nonexistent team id is NOT_FOUND, same message", async (path) => {
-    const error = await trpcError(callPath(aliceCaller, path, INPUTS[path]!("team_doesNotExist0000000")));
+    const error = await trpcError(callPath(aliceCaller, path, await INPUTS[path]!("team_doesNotExist0000000")));
     expect(error.code).toBe("NOT_FOUND");
     expect(error.message).toBe("Team not found.");
   });
@@ -104,14 +153,14 @@ describe("anonymous callers", () => {
   const anonymous = callerFor(db, null);
 
   it.each(authedProcedures.map((p) => p.path))("%s is UNAUTHORIZED without a session", async (path) => {
-    const error = await trpcError(callPath(anonymous, path, INPUTS[path]!(alice.team.id)));
+    const error = await trpcError(callPath(anonymous, path, await INPUTS[path]!(alice.team.id)));
     expect(error.code).toBe("UNAUTHORIZED");
   });
 
   it("a session whose user no longer exists is refused everywhere", async () => {
     const ghost = callerFor(db, "usr_deleted00000000000000");
     for (const p of authedProcedures) {
-      expect((await trpcError(callPath(ghost, p.path, INPUTS[p.path]!(alice.team.id)))).code).toBe("UNAUTHORIZED");
+      expect((await trpcError(callPath(ghost, p.path, await INPUTS[p.path]!(alice.team.id)))).code).toBe("UNAUTHORIZED");
     }
   });
 });

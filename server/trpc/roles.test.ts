@@ -1,12 +1,16 @@
 import { and, count, desc, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { openTestDatabase } from "@/server/db/testing";
-import { auditEvents, memberships, teams } from "@/server/db/schema";
+import { apiKeys, auditEvents, memberships, teams } from "@/server/db/schema";
+import { insertTestKey } from "@/server/services/keys/testing";
 import { ALL_SCOPES, hasScope, ROLE_SCOPES, ROLES, type Role, type Scope } from "@/server/services/teams/permissions";
+import { loadCatalog, seedCatalog } from "@/server/services/catalog";
 import { createTestUser } from "@/server/services/testing";
 import { callerFor, callPath, listProcedures, TEST_REQUEST, trpcError } from "./testing";
 
 const { db } = await openTestDatabase();
+// The catalog is global; seeded so that models.get has a model to return.
+await seedCatalog(db, loadCatalog(), new Date());
 
 interface Guard {
   /** The scope the procedure declares with requires(); the expected outcome follows from hasScope. */
@@ -14,7 +18,24 @@ interface Guard {
   input: (teamId: string, role: Role) => unknown;
   /** For mutations: the audit action a successful call must record. */
   audit?: string;
+  /** What that audit event is about; the team itself unless said otherwise. */
+  target?: (teamId: string, role: Role) => { type: string; id: string | RegExp };
 }
+
+const owner = await createTestUser(db, "Olive Owner");
+const teamId = owner.team.id;
+
+/** Keys in the shared team: one to read, and one per role to rotate and to revoke. */
+const sharedKeyId = (await insertTestKey(db, teamId, { name: "Shared key" })).id;
+const keysOf = Object.fromEntries(
+  await Promise.all(
+    ROLES.map(async (role) => {
+      const rotate = (await insertTestKey(db, teamId, { name: `Rotated by ${role}` })).id;
+      const revoke = (await insertTestKey(db, teamId, { name: `Revoked by ${role}` })).id;
+      return [role, { rotate, revoke }] as const;
+    }),
+  ),
+) as Record<Role, { rotate: string; revoke: string }>;
 
 const GUARDS: Record<string, Guard> = {
   "team.get": { scope: "team:read", input: (teamId) => ({ teamId }) },
@@ -24,12 +45,32 @@ const GUARDS: Record<string, Guard> = {
     audit: "team.updated",
   },
   "audit.list": { scope: "audit:read", input: (teamId) => ({ teamId, limit: 5 }) },
+  "models.list": { scope: "models:read", input: (teamId) => ({ teamId }) },
+  "models.get": { scope: "models:read", input: (teamId) => ({ teamId, modelId: "meta-llama/llama-3.1-8b-instruct" }) },
+  "keys.list": { scope: "keys:read", input: (teamId) => ({ teamId }) },
+  "keys.get": { scope: "keys:read", input: (teamId) => ({ teamId, keyId: sharedKeyId }) },
+  "keys.usage": { scope: "usage:read", input: (teamId) => ({ teamId, keyId: sharedKeyId }) },
+  "keys.create": {
+    scope: "keys:write",
+    input: (teamId, role) => ({ teamId, name: `Created by ${role}`, scopes: ["inference"] }),
+    audit: "key.created",
+    target: () => ({ type: "api_key", id: /^key_/ }),
+  },
+  "keys.rotate": {
+    scope: "keys:write",
+    input: (teamId, role) => ({ teamId, keyId: keysOf[role].rotate, gracePeriodMinutes: 15 }),
+    audit: "key.rotated",
+    target: (_teamId, role) => ({ type: "api_key", id: keysOf[role].rotate }),
+  },
+  "keys.revoke": {
+    scope: "keys:write",
+    input: (teamId, role) => ({ teamId, keyId: keysOf[role].revoke }),
+    audit: "key.revoked",
+    target: (_teamId, role) => ({ type: "api_key", id: keysOf[role].revoke }),
+  },
 };
 
 const teamProcedures = listProcedures().filter((p) => p.team);
-
-const owner = await createTestUser(db, "Olive Owner");
-const teamId = owner.team.id;
 
 /** One member per role in the shared team, added straight to `memberships`. */
 const members = Object.fromEntries(
@@ -47,9 +88,11 @@ async function auditCount() {
   return row?.n ?? 0;
 }
 
+/** The team and the rows its procedures can change, to prove a refused call changed nothing. */
 async function teamRow() {
   const [row] = await db.select().from(teams).where(eq(teams.id, teamId));
-  return row;
+  const keys = await db.select().from(apiKeys).where(eq(apiKeys.teamId, teamId)).orderBy(apiKeys.id);
+  return { ...row, keys };
 }
 
 describe("the permission table", () => {
@@ -106,13 +149,14 @@ describe.each(matrix)("$role calling $path", ({ role, path, guard, allowed }) =>
       .where(and(eq(auditEvents.teamId, teamId), eq(auditEvents.actorId, userId)))
       .orderBy(desc(auditEvents.createdAt))
       .limit(1);
+    const target = guard.target?.(teamId, role) ?? { type: "team", id: teamId };
     expect(event).toMatchObject({
       teamId,
       actorType: "user",
       actorId: userId,
       action: guard.audit,
-      targetType: "team",
-      targetId: teamId,
+      targetType: target.type,
+      targetId: target.id instanceof RegExp ? expect.stringMatching(target.id) : target.id,
       ip: TEST_REQUEST.ip,
       userAgent: TEST_REQUEST.userAgent,
     });

@@ -1,6 +1,8 @@
 import { createCallerFactory, router } from "./init";
 import { auditRouter } from "./routers/audit";
 import { authRouter } from "./routers/auth";
+import { keysRouter } from "./routers/keys";
+import { modelsRouter } from "./routers/models";
 import { teamRouter } from "./routers/team";
 import { userRouter } from "./routers/user";
 
@@ -9,6 +11,8 @@ export const appRouter = router({
   team: teamRouter,
   user: userRouter,
   audit: auditRouter,
+  keys: keysRouter,
+  models: modelsRouter,
 });
 
 export type AppRouter = typeof appRouter;

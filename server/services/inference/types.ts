@@ -82,6 +82,11 @@ export interface EmbeddingResult {
 export interface EngineCallOptions {
   /** Aborted when the client goes away or a timeout fires; the engine must stop work promptly. */
   signal: AbortSignal;
+  /**
+   * False when the caller only wants the whole answer: an engine may then produce it in one piece
+   * (one chunk with all the content, then usage) instead of streaming it.
+   */
+  stream?: boolean;
 }
 
 /**

@@ -1,0 +1,249 @@
+/**
+ * `npm run bench:gateway`: what the gateway adds on top of the engine it relays to.
+ *
+ * The local engine runs as its own HTTP server at zero pacing (the "direct" target). The same
+ * model is put in the catalog behind an openai-compatible backend pointing at it, and served by
+ * the standalone gateway (`npm run gateway`) and by the console's Next.js mount (`next start`).
+ * A separate load-generator process (bench/load.ts) drives each target at concurrency 1, 16 and 64.
+ * Then a flood of malformed and unknown keys shows that none reaches the engine.
+ *
+ * Database: PostgreSQL when BENCH_DATABASE_URL names a server (a fresh database is created and
+ * dropped), else a fresh embedded PGlite directory. Results: bench/results/gateway-*.json and .md.
+ * Environment: BENCH_DURATION_MS (default 5000), BENCH_CONCURRENCY (default "1,16,64").
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { openDatabase } from "../server/db/client";
+import { createFreshDatabase } from "../server/db/testing/postgres";
+import { loadCatalog, seedCatalog } from "../server/services/catalog";
+import { createKey } from "../server/services/keys/create-key";
+import { signUp } from "../server/services/auth/sign-up";
+import { enterTeam } from "../server/services/teams/team-access";
+import type { ServiceContext } from "../server/services/context";
+import { randomBase62 } from "../server/db/ids";
+
+const DURATION_MS = Number(process.env.BENCH_DURATION_MS ?? 5000);
+const CONCURRENCY = (process.env.BENCH_CONCURRENCY ?? "1,16,64").split(",").map(Number);
+const ENGINE_PORT = 18088;
+const GATEWAY_PORT = 18080;
+const NEXT_PORT = 18000;
+const children: ChildProcess[] = [];
+
+function start(name: string, command: string, args: string[], env: Record<string, string>): ChildProcess {
+  const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  child.stderr?.on("data", (d: Buffer) => process.stderr.write(`[${name}] ${d}`));
+  children.push(child);
+  return child;
+}
+
+async function stop(child: ChildProcess) {
+  if (child.exitCode !== null) return;
+  child.kill("SIGTERM");
+  await new Promise((resolve) => child.once("exit", resolve));
+}
+
+async function waitFor(url: string, init?: RequestInit) {
+  for (let i = 0; i < 600; i++) {
+    if (await fetch(url, init).then((r) => r.status < 500, () => false)) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${url} did not come up`);
+}
+
+function load(spec: Record<string, unknown>): Promise<LoadResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ["--import", "tsx", "bench/load.ts", JSON.stringify(spec)], { stdio: ["ignore", "pipe", "inherit"] });
+    let out = "";
+    child.stdout.on("data", (d: Buffer) => (out += d));
+    child.on("exit", (code) => (code === 0 ? resolve(JSON.parse(out.trim().split("\n").at(-1)!)) : reject(new Error(`load exited ${code}`))));
+  });
+}
+
+interface LoadResult {
+  requests: number;
+  rps: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  max: number;
+  statuses: Record<string, number>;
+  errors: number;
+}
+
+const engineCalls = async () => ((await (await fetch(`http://127.0.0.1:${ENGINE_PORT + 1}/`)).json()) as { calls: number }).calls;
+
+async function main() {
+  const work = mkdtempSync(path.join(os.tmpdir(), "cc-bench-"));
+  const serverUrl = process.env.BENCH_DATABASE_URL;
+  const fresh = serverUrl ? await createFreshDatabase(serverUrl, { prefix: "cc_bench" }) : null;
+  const dbEnv: Record<string, string> = fresh ? { DATABASE_URL: fresh.url } : { DATA_DIR: path.join(work, "data"), DATABASE_URL: "" };
+
+  // The catalog: one model served over HTTP by the engine process.
+  const catalogFile = path.join(work, "catalog.json");
+  writeFileSync(
+    catalogFile,
+    JSON.stringify({
+      version: 1,
+      models: [
+        {
+          id: "bench/upstream-chat",
+          display_name: "Bench upstream chat",
+          family: "Bench",
+          description: "The local engine over HTTP, for the gateway benchmark.",
+          context_window: 8192,
+          max_output_tokens: 1024,
+          modalities: ["text"],
+          endpoints: ["chat", "completions"],
+          pricing: { input_per_million: 0.18, output_per_million: 0.18 },
+          status: "available",
+          backends: [{ engine: "openai-compatible", base_url: `http://127.0.0.1:${ENGINE_PORT}/v1`, upstream_model: "local-chat" }],
+        },
+      ],
+    }),
+  );
+
+  // A team and an API key with no limits of its own.
+  const database = await openDatabase(fresh ? { databaseUrl: fresh.url } : { dataDir: dbEnv.DATA_DIR! });
+  await seedCatalog(database.db, loadCatalog(catalogFile), new Date());
+  const ctx: ServiceContext = {
+    db: database.db,
+    actor: { type: "anonymous" },
+    request: { ip: null, userAgent: "bench" },
+    now: () => new Date(),
+    log: { info() {}, warn() {}, error() {} },
+  };
+  const { userId, team } = await signUp(ctx, { name: "Bench", email: `bench-${Date.now()}@example.com`, password: "benchmark password" });
+  const teamCtx = await enterTeam({ ...ctx, actor: { type: "user", userId } }, { teamId: team.id });
+  const { secret } = await createKey(teamCtx, { name: "bench", scopes: ["inference"] } as never);
+  await database.close();
+
+  const body = JSON.stringify({
+    model: "bench/upstream-chat",
+    messages: [{ role: "user", content: "Say something about GPUs." }],
+    max_tokens: 32,
+    temperature: 0,
+  });
+  const serverEnv = {
+    ...dbEnv,
+    CATALOG_FILE: catalogFile,
+    TEAM_REQUESTS_PER_MINUTE: "100000000",
+    TEAM_TOKENS_PER_MINUTE: "1000000000",
+    AUTH_SECRET: randomBase62(40),
+    NODE_ENV: "production",
+  };
+
+  start("engine", process.execPath, ["--import", "tsx", "bench/engine.ts"], { ENGINE_PORT: String(ENGINE_PORT) });
+  await waitFor(`http://127.0.0.1:${ENGINE_PORT}/health`);
+
+  const targets: Record<string, { url: string; headers: Record<string, string> }> = {
+    direct: { url: `http://127.0.0.1:${ENGINE_PORT}/v1/chat/completions`, headers: { "content-type": "application/json" } },
+    standalone: {
+      url: `http://127.0.0.1:${GATEWAY_PORT}/v1/chat/completions`,
+      headers: { "content-type": "application/json", authorization: `Bearer ${secret}` },
+    },
+    next: {
+      url: `http://127.0.0.1:${NEXT_PORT}/api/v1/chat/completions`,
+      headers: { "content-type": "application/json", authorization: `Bearer ${secret}` },
+    },
+  };
+  const results: Record<string, Record<number, LoadResult>> = { direct: {}, standalone: {}, next: {} };
+  const run = async (target: string, concurrency: number) => {
+    const result = await load({ ...targets[target], body, concurrency, durationMs: DURATION_MS, warmupMs: 1000 });
+    results[target]![concurrency] = result;
+    console.log(`${target.padEnd(10)} c=${String(concurrency).padEnd(3)} ${result.rps.toFixed(0).padStart(6)} req/s  p50 ${result.p50.toFixed(2)} ms  p99 ${result.p99.toFixed(2)} ms  ${JSON.stringify(result.statuses)}`);
+  };
+
+  for (const c of CONCURRENCY) await run("direct", c);
+
+  const gateway = start("gateway", process.execPath, ["--import", "tsx", "server/http/gateway-server.ts"], {
+    ...serverEnv,
+    GATEWAY_PORT: String(GATEWAY_PORT),
+  });
+  await waitFor(`http://127.0.0.1:${GATEWAY_PORT}/v1/models`);
+  for (const c of CONCURRENCY) await run("standalone", c);
+
+  // The flood: none of these may reach the engine, and unknown keys cost one lookup each at most.
+  const before = await engineCalls();
+  const flood = async (keys: string[]) => {
+    const started = performance.now();
+    await Promise.all(
+      keys.map((key) =>
+        fetch(targets.standalone!.url, { method: "POST", body, headers: { "content-type": "application/json", authorization: `Bearer ${key}` } }).then((r) => r.arrayBuffer()),
+      ),
+    );
+    return Math.round(keys.length / ((performance.now() - started) / 1000));
+  };
+  const malformedRate = await flood(Array.from({ length: 2000 }, (_, i) => `cc_sk_garbage${i}`));
+  const unknownRate = await flood(Array.from({ length: 2000 }, () => `cc_sk_${randomBase62(46)}`));
+  const floodEngineCalls = (await engineCalls()) - before;
+  console.log(`flood: 2000 malformed keys at ${malformedRate}/s, 2000 unknown keys at ${unknownRate}/s → ${floodEngineCalls} engine calls`);
+  await stop(gateway);
+
+  if (!existsSync(".next/BUILD_ID")) {
+    console.log("building the console for the Next.js mount (npx next build) …");
+    await new Promise((resolve, reject) =>
+      start("build", "npx", ["next", "build"], {}).once("exit", (code) => (code === 0 ? resolve(null) : reject(new Error("build failed")))),
+    );
+  }
+  const next = start("next", "npx", ["next", "start", "-H", "127.0.0.1", "-p", String(NEXT_PORT)], serverEnv);
+  await waitFor(`http://127.0.0.1:${NEXT_PORT}/api/v1/models`);
+  for (const c of CONCURRENCY) await run("next", c);
+  await stop(next);
+
+  const summary = CONCURRENCY.map((c) => {
+    const d = results.direct![c]!;
+    const s = results.standalone![c]!;
+    const n = results.next![c]!;
+    return {
+      concurrency: c,
+      direct: { rps: d.rps, p50: d.p50, p99: d.p99 },
+      standalone: { rps: s.rps, p50: s.p50, p99: s.p99, addedP50: +(s.p50 - d.p50).toFixed(3), addedP99: +(s.p99 - d.p99).toFixed(3), throughputVsDirect: +(s.rps / d.rps).toFixed(3) },
+      next: { rps: n.rps, p50: n.p50, p99: n.p99, addedP50: +(n.p50 - d.p50).toFixed(3), addedP99: +(n.p99 - d.p99).toFixed(3), throughputVsDirect: +(n.rps / d.rps).toFixed(3) },
+    };
+  });
+  const report = {
+    benchmark: "gateway",
+    at: new Date().toISOString(),
+    machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, node: process.version },
+    database: fresh ? "postgresql" : "pglite",
+    durationMs: DURATION_MS,
+    request: "POST chat/completions, 1 user message, max_tokens 32, temperature 0, not streamed",
+    summary,
+    flood: { malformedKeys: 2000, unknownKeys: 2000, malformedPerSecond: malformedRate, unknownPerSecond: unknownRate, engineCalls: floodEngineCalls },
+    raw: results,
+  };
+  const md = [
+    `# Gateway benchmark — ${report.at}`,
+    "",
+    `${report.machine.cpus} CPUs (${report.machine.model}), Node ${report.machine.node}, database ${report.database}, ${DURATION_MS / 1000}s per run after 1s warm-up. ${report.request}.`,
+    "",
+    "| concurrency | direct req/s | direct p50 / p99 ms | standalone req/s (vs direct) | added p50 / p99 ms | Next.js mount req/s (vs direct) | added p50 / p99 ms |",
+    "|---:|---:|---:|---:|---:|---:|---:|",
+    ...summary.map(
+      (r) =>
+        `| ${r.concurrency} | ${r.direct.rps.toFixed(0)} | ${r.direct.p50.toFixed(2)} / ${r.direct.p99.toFixed(2)} | ${r.standalone.rps.toFixed(0)} (${(r.standalone.throughputVsDirect * 100).toFixed(0)}%) | ${r.standalone.addedP50.toFixed(2)} / ${r.standalone.addedP99.toFixed(2)} | ${r.next.rps.toFixed(0)} (${(r.next.throughputVsDirect * 100).toFixed(0)}%) | ${r.next.addedP50.toFixed(2)} / ${r.next.addedP99.toFixed(2)} |`,
+    ),
+    "",
+    `Flood: 2,000 malformed keys (${malformedRate}/s) and 2,000 distinct unknown keys (${unknownRate}/s) → ${floodEngineCalls} calls reached the engine.`,
+    "",
+  ].join("\n");
+  mkdirSync("bench/results", { recursive: true });
+  const stamp = report.at.replace(/[:.]/g, "-");
+  writeFileSync(`bench/results/gateway-${stamp}.json`, JSON.stringify(report, null, 2));
+  writeFileSync(`bench/results/gateway-${stamp}.md`, md);
+  console.log("\n" + md);
+
+  if (fresh) await fresh.drop();
+  rmSync(work, { recursive: true, force: true });
+}
+
+main()
+  .catch((error) => {
+    console.error(error);
+    process.exitCode = 1;
+  })
+  .finally(async () => {
+    await Promise.all(children.map(stop));
+  });

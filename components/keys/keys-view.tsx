@@ -1,0 +1,219 @@
+"use client";
+
+import { useQuery } from "@tanstack/react-query";
+import { KeyRound, MoreHorizontal, Plus, RefreshCw, Trash2 } from "lucide-react";
+import Link from "next/link";
+import { useState } from "react";
+import { useTRPC } from "@/components/trpc/client";
+import { Button } from "@/components/ui/button";
+import { Card } from "@/components/ui/card";
+import { Menu, MenuContent, MenuItem, MenuSeparator, MenuTrigger } from "@/components/ui/menu";
+import { PageHeader } from "@/components/ui/page-header";
+import type { ApiKeyView } from "@/server/services/keys/list-keys";
+import { CreateKeyDialog } from "./create-key-dialog";
+import { DateText } from "./date-text";
+import { KeyStatusBadge, ScopeBadges } from "./key-badges";
+import { RevokeKeyDialog } from "./revoke-key-dialog";
+import { RotateKeyDialog, type KeyRef } from "./rotate-key-dialog";
+
+const th = "px-4 py-2.5 text-left text-xs font-medium tracking-wide whitespace-nowrap text-zinc-500 uppercase dark:text-zinc-400";
+const td = "px-4 py-3 align-top";
+
+export function KeysView({
+  teamId,
+  teamSlug,
+  canWrite,
+  initialKeys,
+}: {
+  teamId: string;
+  teamSlug: string;
+  canWrite: boolean;
+  initialKeys: ApiKeyView[];
+}) {
+  const trpc = useTRPC();
+  const { data: keys } = useQuery(trpc.keys.list.queryOptions({ teamId }, { initialData: initialKeys }));
+  const [creating, setCreating] = useState(false);
+  const [rotating, setRotating] = useState<KeyRef | null>(null);
+  const [revoking, setRevoking] = useState<KeyRef | null>(null);
+
+  return (
+    <>
+      <PageHeader
+        title="API keys"
+        description="Keys let your code call hosted models and manage instances on behalf of this team."
+        actions={
+          canWrite && keys.length > 0 ? (
+            <Button onClick={() => setCreating(true)}>
+              <Plus className="h-4 w-4" aria-hidden />
+              Create key
+            </Button>
+          ) : undefined
+        }
+      />
+      {!canWrite && (
+        <p className="mb-4 rounded-md border border-zinc-200 bg-white px-4 py-3 text-sm text-zinc-600 dark:border-zinc-800 dark:bg-zinc-900 dark:text-zinc-400">
+          Your role can see this team&apos;s keys but not create, rotate or revoke them. Owners, admins and developers can.
+        </p>
+      )}
+
+      {keys.length === 0 ? (
+        <EmptyState canWrite={canWrite} onCreate={() => setCreating(true)} />
+      ) : (
+        <Card className="overflow-x-auto">
+          <table className="w-full text-sm">
+            <thead className="border-b border-zinc-200 bg-zinc-50 dark:border-zinc-800 dark:bg-zinc-900/60">
+              <tr>
+                <th scope="col" className={th}>
+                  Key
+                </th>
+                <th scope="col" className={`${th} hidden xl:table-cell`}>
+                  Scopes
+                </th>
+                <th scope="col" className={`${th} hidden lg:table-cell`}>
+                  Created
+                </th>
+                <th scope="col" className={`${th} hidden lg:table-cell`}>
+                  Last used
+                </th>
+                <th scope="col" className={`${th} hidden lg:table-cell`}>
+                  Expires
+                </th>
+                <th scope="col" className={th}>
+                  Status
+                </th>
+                <th scope="col" className={`${th} w-12`}>
+                  <span className="sr-only">Actions</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody className="divide-y divide-zinc-200 dark:divide-zinc-800">
+              {keys.map((key) => (
+                <KeyRow
+                  key={key.id}
+                  apiKey={key}
+                  href={`/${teamSlug}/keys/${key.id}`}
+                  canWrite={canWrite}
+                  onRotate={() => setRotating({ id: key.id, name: key.name })}
+                  onRevoke={() => setRevoking({ id: key.id, name: key.name })}
+                />
+              ))}
+            </tbody>
+          </table>
+        </Card>
+      )}
+
+      {canWrite && (
+        <>
+          <CreateKeyDialog teamId={teamId} open={creating} onOpenChange={setCreating} />
+          <RotateKeyDialog key={rotating?.id ?? "none"} teamId={teamId} apiKey={rotating} onClose={() => setRotating(null)} />
+          <RevokeKeyDialog teamId={teamId} apiKey={revoking} onClose={() => setRevoking(null)} />
+        </>
+      )}
+    </>
+  );
+}
+
+function KeyRow({
+  apiKey: key,
+  href,
+  canWrite,
+  onRotate,
+  onRevoke,
+}: {
+  apiKey: ApiKeyView;
+  href: string;
+  canWrite: boolean;
+  onRotate: () => void;
+  onRevoke: () => void;
+}) {
+  const muted = key.status === "revoked" || key.status === "expired";
+  const lastUsed = key.lastUsedAt ? <DateText value={key.lastUsedAt} /> : "Never";
+  const expires = key.expiresAt ? <DateText value={key.expiresAt} /> : "Never";
+  return (
+    <tr className={muted ? "text-zinc-500 dark:text-zinc-400" : undefined}>
+      <td className={`${td} min-w-40`}>
+        <Link
+          href={href}
+          className="block font-medium [overflow-wrap:anywhere] text-zinc-900 hover:text-indigo-600 hover:underline dark:text-zinc-100 dark:hover:text-indigo-400"
+        >
+          {key.name}
+        </Link>
+        <code className="mt-0.5 block font-mono text-xs whitespace-nowrap text-zinc-500 dark:text-zinc-400">{key.hint}</code>
+        <ScopeBadges scopes={key.scopes} className="mt-2 xl:hidden" />
+        <p className="mt-1.5 text-xs text-zinc-500 lg:hidden dark:text-zinc-400">
+          Last used {lastUsed} · Expires {expires}
+        </p>
+      </td>
+      <td className={`${td} hidden xl:table-cell`}>
+        <ScopeBadges scopes={key.scopes} />
+      </td>
+      <td className={`${td} hidden whitespace-nowrap lg:table-cell`}>
+        <DateText value={key.createdAt} />
+        <span className="block text-xs text-zinc-500 dark:text-zinc-400">
+          {key.createdBy ? `by ${key.createdBy.name ?? "a former member"}` : null}
+        </span>
+      </td>
+      <td className={`${td} hidden whitespace-nowrap lg:table-cell`}>{lastUsed}</td>
+      <td className={`${td} hidden whitespace-nowrap lg:table-cell`}>{expires}</td>
+      <td className={td}>
+        <KeyStatusBadge
+          status={key.status}
+          title={key.status === "expiring" ? "Rotated: the previous secret still works for a while" : undefined}
+        />
+      </td>
+      <td className={`${td} py-2 text-right`}>
+        {canWrite && key.status !== "revoked" && (
+          <Menu>
+            <MenuTrigger asChild>
+              <Button variant="ghost" size="icon" aria-label={`Actions for ${key.name}`}>
+                <MoreHorizontal className="h-4 w-4" aria-hidden />
+              </Button>
+            </MenuTrigger>
+            <MenuContent align="end" className="min-w-40">
+              <MenuItem asChild>
+                <Link href={href}>View details</Link>
+              </MenuItem>
+              {key.status !== "expired" && (
+                <MenuItem onSelect={onRotate}>
+                  <RefreshCw className="h-4 w-4" aria-hidden />
+                  Rotate
+                </MenuItem>
+              )}
+              <MenuSeparator />
+              <MenuItem
+                onSelect={onRevoke}
+                className="text-red-600 data-[highlighted]:bg-red-50 data-[highlighted]:text-red-700 dark:text-red-400 dark:data-[highlighted]:bg-red-950/50 dark:data-[highlighted]:text-red-300"
+              >
+                <Trash2 className="h-4 w-4" aria-hidden />
+                Revoke
+              </MenuItem>
+            </MenuContent>
+          </Menu>
+        )}
+      </td>
+    </tr>
+  );
+}
+
+function EmptyState({ canWrite, onCreate }: { canWrite: boolean; onCreate: () => void }) {
+  return (
+    <Card className="px-6 py-12 text-center">
+      <span className="mx-auto inline-flex h-12 w-12 items-center justify-center rounded-full bg-indigo-50 text-indigo-600 dark:bg-indigo-950/60 dark:text-indigo-300">
+        <KeyRound className="h-6 w-6" aria-hidden />
+      </span>
+      <h2 className="mt-4 text-base font-semibold">No API keys yet</h2>
+      <p className="mx-auto mt-2 max-w-md text-sm text-zinc-500 dark:text-zinc-400">
+        An API key lets your code call hosted models through the OpenAI-compatible API, with only the scopes and limits
+        you give it. Send it as a bearer token; revoke it any time.
+      </p>
+      {canWrite ? (
+        <Button className="mt-6" onClick={onCreate}>
+          <Plus className="h-4 w-4" aria-hidden />
+          Create key
+        </Button>
+      ) : (
+        <p className="mt-6 text-sm text-zinc-500 dark:text-zinc-400">Ask an owner, admin or developer to create one.</p>
+      )}
+    </Card>
+  );
+}

@@ -1,0 +1,103 @@
+import { randomBase62 } from "@/server/db/ids";
+import { touchKeyLastUsed, verifyApiKey } from "../../keys/verify-key";
+import { createEmbeddings } from "./embeddings";
+import { GatewayError, invalidApiKey, invalidRequest, notFound, permissionDenied } from "./errors";
+import { createChatCompletion, createCompletion, type Tokenizer } from "./generate";
+import { errorResponse, jsonResponse, readJsonBody, toGatewayError } from "./http";
+import { getPublicModel, listPublicModels } from "./models";
+import { chatCompletionBody, completionBody, describeIssue, embeddingBody } from "./schemas";
+import type { GatewayCaller, GatewayDeps } from "./types";
+import type { z } from "zod";
+
+export interface GatewayHandlerOptions {
+  /** Paths under which the API is served: `/api/v1` in the console, also `/v1` standalone. */
+  basePaths: string[];
+  tokenizer: Tokenizer;
+}
+
+function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {
+  const result = schema.safeParse(body);
+  if (!result.success) {
+    const { message, param } = describeIssue(result.error);
+    throw invalidRequest(message, param);
+  }
+  return result.data;
+}
+
+/**
+ * The public OpenAI-compatible API as a plain `Request → Response` function, so that it can be
+ * mounted in Next.js or served alone. Every response carries `x-request-id`.
+ */
+export function createGatewayHandler(deps: GatewayDeps, options: GatewayHandlerOptions) {
+  const bases = options.basePaths.map((b) => b.replace(/\/+$/, ""));
+
+  async function authenticate(request: Request, scope: string | null): Promise<GatewayCaller> {
+    const header = request.headers.get("authorization") ?? "";
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+    if (!match) {
+      throw invalidApiKey(
+        "You didn't provide an API key. Send it in the Authorization header: 'Authorization: Bearer YOUR_KEY'. Create keys in the console under API keys.",
+      );
+    }
+    const now = deps.now();
+    const verified = await verifyApiKey(deps.db, match[1]!, now);
+    if (!verified.ok) throw invalidApiKey(verified.message);
+    const key = verified.key;
+    if (scope && !key.scopes.includes(scope as never)) {
+      throw permissionDenied(
+        `This API key lacks the '${scope}' scope. Create a key with that scope in the console under API keys.`,
+        "insufficient_scope",
+      );
+    }
+    void touchKeyLastUsed(deps.db, key.id, now).catch((error) =>
+      deps.log.warn("could not record key use", { keyId: key.id, error: String(error) }),
+    );
+    return { teamId: key.teamId, source: "api", apiKey: key, userId: null };
+  }
+
+  return async function handle(request: Request): Promise<Response> {
+    const requestId = `req_${randomBase62(24)}`;
+    try {
+      const url = new URL(request.url);
+      const base = bases.find((b) => url.pathname === b || url.pathname.startsWith(b + "/"));
+      if (base === undefined) throw notFound(`Unknown path ${url.pathname}.`);
+      const path = url.pathname.slice(base.length).replace(/\/+$/, "") || "/";
+      const method = request.method.toUpperCase();
+      const call = { requestId, signal: request.signal };
+
+      if (path === "/models" || path.startsWith("/models/")) {
+        if (method !== "GET") throw methodNotAllowed(method, path);
+        const caller = await authenticate(request, null);
+        const body =
+          path === "/models"
+            ? await listPublicModels(deps, caller)
+            : await getPublicModel(deps, caller, decodeURIComponent(path.slice("/models/".length)));
+        return jsonResponse(body, 200, { "x-request-id": requestId });
+      }
+
+      const routes: Record<string, (caller: GatewayCaller, body: unknown) => Promise<Response>> = {
+        "/chat/completions": (caller, body) =>
+          createChatCompletion(deps, options.tokenizer, caller, parseBody(chatCompletionBody, body), call),
+        "/completions": (caller, body) =>
+          createCompletion(deps, options.tokenizer, caller, parseBody(completionBody, body), call),
+        "/embeddings": (caller, body) =>
+          createEmbeddings(deps, options.tokenizer, caller, parseBody(embeddingBody, body), call),
+      };
+      const route = routes[path];
+      if (!route) throw notFound(`Unknown path ${base}${path}. See GET ${base}/models for what this API serves.`);
+      if (method !== "POST") throw methodNotAllowed(method, path);
+      // Authenticate before reading the body: an unknown key costs no parsing at all.
+      const caller = await authenticate(request, "inference");
+      const body = await readJsonBody(request, deps.limits.maxBodyBytes);
+      return await route(caller, body);
+    } catch (error) {
+      const failure = toGatewayError(error, requestId);
+      if (failure.status >= 500) deps.log.error("gateway request failed", { requestId, error: String((error as Error)?.stack ?? error) });
+      return errorResponse(failure, requestId);
+    }
+  };
+}
+
+function methodNotAllowed(method: string, path: string): GatewayError {
+  return new GatewayError(405, "invalid_request_error", "method_not_allowed", `${method} is not allowed on ${path}.`);
+}

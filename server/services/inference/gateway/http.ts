@@ -1,0 +1,70 @@
+import { GatewayError, internalError, invalidRequest, payloadTooLarge } from "./errors";
+
+export function jsonResponse(body: unknown, status: number, headers: Record<string, string> = {}): Response {
+  return new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json", ...headers } });
+}
+
+export function errorResponse(error: GatewayError, requestId: string, headers: Record<string, string> = {}): Response {
+  return jsonResponse(error.toJSON(), error.status, { ...headers, ...error.headers, "x-request-id": requestId });
+}
+
+export function toGatewayError(error: unknown, requestId: string): GatewayError {
+  return error instanceof GatewayError ? error : internalError(requestId);
+}
+
+/**
+ * Reads and parses a JSON body of at most `limit` bytes, without buffering more than that:
+ * an oversized body is refused as soon as it passes the limit.
+ */
+export async function readJsonBody(request: Request, limit: number): Promise<unknown> {
+  const declared = Number(request.headers.get("content-length"));
+  if (Number.isFinite(declared) && declared > limit) throw payloadTooLarge(limit);
+  if (!request.body) throw invalidRequest("The request body is empty; send a JSON object.");
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  while (true) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel().catch(() => {});
+      throw payloadTooLarge(limit);
+    }
+    chunks.push(value);
+  }
+  if (size === 0) throw invalidRequest("The request body is empty; send a JSON object.");
+  let text: string;
+  try {
+    text = new TextDecoder("utf-8", { fatal: true }).decode(Buffer.concat(chunks));
+  } catch {
+    throw invalidRequest("The request body is not valid UTF-8 text; send a JSON object.");
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw invalidRequest("We could not parse the JSON body of your request. Check that it is valid JSON.");
+  }
+  if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
+    throw invalidRequest("The request body must be a JSON object.");
+  }
+  return parsed;
+}
+
+const SSE_HEADERS = {
+  "content-type": "text/event-stream; charset=utf-8",
+  "cache-control": "no-cache, no-transform",
+  connection: "keep-alive",
+  "x-accel-buffering": "no",
+};
+
+export function sseHeaders(extra: Record<string, string>): Record<string, string> {
+  return { ...SSE_HEADERS, ...extra };
+}
+
+const encoder = new TextEncoder();
+
+export function sseEvent(data: unknown): Uint8Array {
+  return encoder.encode(`data: ${typeof data === "string" ? data : JSON.stringify(data)}\n\n`);
+}

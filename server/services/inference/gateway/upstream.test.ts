@@ -1,0 +1,177 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { createServer } from "node:net";
+import { eq } from "drizzle-orm";
+import OpenAI from "openai";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { openTestDatabase } from "@/server/db/testing";
+import { usageEvents } from "@/server/db/schema";
+import { parseCatalog } from "../../catalog";
+import { createTeamWithKey, startTestGateway } from "./testing";
+
+/**
+ * The openai-compatible path, against the local engine running as its own process
+ * (`npm run engine`), exactly as a vLLM or Ollama upstream would be.
+ */
+
+const { db } = await openTestDatabase();
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+const engines: ChildProcess[] = [];
+
+async function startEngineProcess(tokensPerSecond: number): Promise<{ url: string; process: ChildProcess }> {
+  const port = await freePort();
+  const child = spawn(process.execPath, ["--import", "tsx", "server/engine-server/main.ts"], {
+    env: { ...process.env, ENGINE_PORT: String(port), ENGINE_TOKENS_PER_SECOND: String(tokensPerSecond), ENGINE_API_KEY: "upstream-secret" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  engines.push(child);
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 100; i++) {
+    const ok = await fetch(`${url}/health`).then((r) => r.ok, () => false);
+    if (ok) return { url, process: child };
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error("engine server did not start");
+}
+
+function catalogWith(backends: string) {
+  return parseCatalog(
+    `version: 1
+models:
+  - id: upstream/chat
+    display_name: Upstream chat
+    family: Test
+    description: Served by another process.
+    context_window: 8192
+    max_output_tokens: 1024
+    modalities: [text]
+    endpoints: [chat, completions]
+    pricing: { input_per_million: 1, output_per_million: 2 }
+    status: available
+    backends:
+${backends}
+  - id: upstream/embed
+    display_name: Upstream embeddings
+    family: Test
+    description: Served by another process.
+    context_window: 8192
+    max_output_tokens: 1
+    modalities: [text]
+    endpoints: [embeddings]
+    pricing: { input_per_million: 0.02, output_per_million: 0 }
+    status: available
+    embedding_dimensions: 256
+    backends:
+${backends}
+`,
+    { format: "yaml", source: "test catalog" },
+  );
+}
+
+const backend = (url: string) =>
+  `      - engine: openai-compatible\n        base_url: ${url}/v1\n        api_key_env: TEST_UPSTREAM_KEY\n        upstream_model: local-chat\n`;
+
+let fast: { url: string; process: ChildProcess };
+let team: Awaited<ReturnType<typeof createTeamWithKey>>;
+
+beforeAll(async () => {
+  process.env.TEST_UPSTREAM_KEY = "upstream-secret";
+  fast = await startEngineProcess(0);
+  team = await createTeamWithKey(db);
+});
+afterAll(() => {
+  for (const child of engines) child.kill("SIGKILL");
+});
+
+describe("gateway → engine server over HTTP", () => {
+  let gateway: Awaited<ReturnType<typeof startTestGateway>>;
+  afterEach(() => gateway?.close());
+
+  it("relays chat, streams and embeddings, and meters the upstream's usage", async () => {
+    gateway = await startTestGateway(db, { catalog: catalogWith(backend(fast.url)) });
+    const client = new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: team.secret, maxRetries: 0 });
+    const answer = await client.chat.completions.create({
+      model: "upstream/chat",
+      messages: [{ role: "user", content: "hello" }],
+      max_tokens: 20,
+      seed: 1,
+    });
+    expect(answer.model).toBe("upstream/chat");
+    expect(answer.usage!.completion_tokens).toBeGreaterThan(0);
+
+    const stream = await client.chat.completions.create({
+      model: "upstream/chat",
+      messages: [{ role: "user", content: "hello" }],
+      max_tokens: 20,
+      stream: true,
+      stream_options: { include_usage: true },
+    });
+    let usage: OpenAI.CompletionUsage | null | undefined;
+    for await (const chunk of stream) usage = chunk.usage ?? usage;
+    expect(usage?.completion_tokens).toBeGreaterThan(0);
+
+    const embeddings = await client.embeddings.create({ model: "upstream/embed", input: "vectors", encoding_format: "float" });
+    expect(embeddings.data[0]!.embedding.length).toBeGreaterThan(0);
+
+    await gateway.gateway.deps.usage.flush();
+    const events = await db.select().from(usageEvents).where(eq(usageEvents.model, "upstream/chat"));
+    expect(events.find((e) => e.outputTokens === answer.usage!.completion_tokens)).toBeDefined();
+  });
+
+  it("fails over to the next backend when the first refuses connections, then skips it", async () => {
+    const dead = `http://127.0.0.1:${await freePort()}`;
+    gateway = await startTestGateway(db, { catalog: catalogWith(backend(dead) + backend(fast.url)) });
+    const client = new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: team.secret, maxRetries: 0 });
+    for (let i = 0; i < 4; i++) {
+      const answer = await client.chat.completions.create({ model: "upstream/chat", messages: [{ role: "user", content: "hi" }], max_tokens: 5 });
+      expect(answer.choices[0]!.message.content).toBeTruthy();
+    }
+    // After three refused connections the dead backend's circuit is open: it is skipped.
+    expect(gateway.gateway.deps.engines.isHealthy(`${dead}/v1#local-chat`)).toBe(false);
+  });
+
+  it("answers 502 in OpenAI's shape when every backend is down", async () => {
+    const dead = `http://127.0.0.1:${await freePort()}`;
+    gateway = await startTestGateway(db, { catalog: catalogWith(backend(dead)) });
+    const client = new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: team.secret, maxRetries: 0 });
+    const error = await client.chat.completions
+      .create({ model: "upstream/chat", messages: [{ role: "user", content: "hi" }] })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(OpenAI.InternalServerError);
+    expect((error as InstanceType<typeof OpenAI.APIError>).status).toBe(502);
+  });
+
+  it("an upstream killed mid-stream gives the client an error and the usage is still recorded", async () => {
+    const doomed = await startEngineProcess(30);
+    gateway = await startTestGateway(db, { catalog: catalogWith(backend(doomed.url)) });
+    const client = new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: team.secret, maxRetries: 0 });
+    const stream = await client.chat.completions.create({
+      model: "upstream/chat",
+      messages: [{ role: "user", content: "a long answer please" }],
+      max_tokens: 500,
+      stream: true,
+    });
+    let received = 0;
+    const consume = (async () => {
+      for await (const chunk of stream) {
+        if (chunk.choices[0]?.delta?.content) received += 1;
+        if (received === 4) doomed.process.kill("SIGKILL");
+      }
+    })();
+    await expect(consume).rejects.toThrow();
+    await gateway.gateway.deps.usage.flush();
+    const events = await db.select().from(usageEvents).where(eq(usageEvents.status, "error"));
+    const event = events.find((e) => e.model === "upstream/chat" && e.outputTokens >= 4);
+    expect(event).toBeDefined();
+    expect(event!.httpStatus).toBe(502);
+  });
+});
