@@ -11,7 +11,15 @@ const ACTION_LABELS: Record<string, string> = {
   "team.updated": "changed team settings",
 };
 
+const KEY_ACTIONS: Record<string, string> = {
+  "key.created": "created API key",
+  "key.rotated": "rotated API key",
+  "key.revoked": "revoked API key",
+};
+
 function describe(action: string, metadata: Record<string, unknown>): string {
+  const keyAction = KEY_ACTIONS[action];
+  if (keyAction) return typeof metadata.name === "string" ? `${keyAction} “${metadata.name}”` : keyAction;
   const base = ACTION_LABELS[action] ?? action;
   if (action !== "team.updated") return base;
   const parts = Object.entries(metadata).map(([field, change]) => {
