@@ -12,7 +12,7 @@
  * Environment: BENCH_DURATION_MS (default 5000), BENCH_CONCURRENCY (default "1,16,64").
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { openDatabase } from "../server/db/client";
@@ -70,6 +70,16 @@ interface LoadResult {
   max: number;
   statuses: Record<string, number>;
   errors: number;
+}
+
+/** CPU seconds (user + system) a process has used so far, from /proc; null where there is no /proc. */
+function cpuSeconds(pid: number | undefined): number | null {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return null;
+  }
 }
 
 const engineCalls = async () => ((await (await fetch(`http://127.0.0.1:${ENGINE_PORT + 1}/`)).json()) as { calls: number }).calls;
@@ -134,7 +144,8 @@ async function main() {
     NODE_ENV: "production",
   };
 
-  start("engine", process.execPath, ["--import", "tsx", "bench/engine.ts"], { ENGINE_PORT: String(ENGINE_PORT) });
+  const watched: Record<string, number | undefined> = {};
+  watched.engine = start("engine", process.execPath, ["--import", "tsx", "bench/engine.ts"], { ENGINE_PORT: String(ENGINE_PORT) }).pid;
   await waitFor(`http://127.0.0.1:${ENGINE_PORT}/health`);
 
   const targets: Record<string, { url: string; headers: Record<string, string> }> = {
@@ -148,11 +159,23 @@ async function main() {
       headers: { "content-type": "application/json", authorization: `Bearer ${secret}` },
     },
   };
-  const results: Record<string, Record<number, LoadResult>> = { direct: {}, standalone: {}, next: {} };
+  const results: Record<string, Record<number, LoadResult & { cpuUsPerRequest?: Record<string, number> }>> = { direct: {}, standalone: {}, next: {} };
   const run = async (target: string, concurrency: number) => {
+    // CPU per request of each server process, over the measured run and its warm-up.
+    const cpuBefore = Object.fromEntries(Object.entries(watched).map(([name, pid]) => [name, cpuSeconds(pid)]));
     const result = await load({ ...targets[target], body, concurrency, durationMs: DURATION_MS, warmupMs: 1000 });
-    results[target]![concurrency] = result;
-    console.log(`${target.padEnd(10)} c=${String(concurrency).padEnd(3)} ${result.rps.toFixed(0).padStart(6)} req/s  p50 ${result.p50.toFixed(2)} ms  p99 ${result.p99.toFixed(2)} ms  ${JSON.stringify(result.statuses)}`);
+    const served = result.requests * ((DURATION_MS + 1000) / DURATION_MS);
+    const cpuUsPerRequest = Object.fromEntries(
+      Object.entries(watched)
+        .map(([name, pid]) => [name, cpuSeconds(pid), cpuBefore[name]] as const)
+        .filter(([, after, before]) => after !== null && before !== null && before !== undefined)
+        .map(([name, after, before]) => [name, Math.round(((after! - before!) / served) * 1e6)]),
+    );
+    results[target]![concurrency] = { ...result, cpuUsPerRequest };
+    console.log(
+      `${target.padEnd(10)} c=${String(concurrency).padEnd(3)} ${result.rps.toFixed(0).padStart(6)} req/s  p50 ${result.p50.toFixed(2)} ms  p99 ${result.p99.toFixed(2)} ms  ` +
+        `${JSON.stringify(result.statuses)}  CPU µs/request ${JSON.stringify(cpuUsPerRequest)}`,
+    );
   };
 
   for (const c of CONCURRENCY) await run("direct", c);
@@ -162,10 +185,28 @@ async function main() {
     GATEWAY_PORT: String(GATEWAY_PORT),
   });
   await waitFor(`http://127.0.0.1:${GATEWAY_PORT}/v1/models`);
+  watched.gateway = gateway.pid;
   for (const c of CONCURRENCY) await run("standalone", c);
+  delete watched.gateway;
 
   // The flood: none of these may reach the engine, and unknown keys cost one lookup each at most.
   const before = await engineCalls();
+  const hashIndexScans = async () => {
+    if (!fresh) return null;
+    const { Client } = await import("pg");
+    const client = new Client({ connectionString: fresh.url });
+    await client.connect();
+    try {
+      const { rows } = await client.query<{ scans: string }>(
+        "select coalesce(sum(idx_scan), 0) as scans from pg_stat_user_indexes where indexrelname in ('api_keys_hash_key', 'api_keys_previous_hash_key')",
+      );
+      return Number(rows[0]!.scans);
+    } finally {
+      await client.end();
+    }
+  };
+  // Statistics reach pg_stat_* when a backend goes idle or exits; the gateway is stopped after the flood.
+  const scansBefore = await hashIndexScans();
   const flood = async (keys: string[]) => {
     const started = performance.now();
     await Promise.all(
@@ -178,8 +219,13 @@ async function main() {
   const malformedRate = await flood(Array.from({ length: 2000 }, (_, i) => `cc_sk_garbage${i}`));
   const unknownRate = await flood(Array.from({ length: 2000 }, () => `cc_sk_${randomBase62(46)}`));
   const floodEngineCalls = (await engineCalls()) - before;
-  console.log(`flood: 2000 malformed keys at ${malformedRate}/s, 2000 unknown keys at ${unknownRate}/s → ${floodEngineCalls} engine calls`);
   await stop(gateway);
+  const scansAfter = await hashIndexScans();
+  const lookups = scansBefore === null || scansAfter === null ? null : scansAfter - scansBefore;
+  console.log(
+    `flood: 2000 malformed keys at ${malformedRate}/s, 2000 unknown keys at ${unknownRate}/s → ${floodEngineCalls} engine calls` +
+      (lookups === null ? "" : `, ${lookups} scans of the key-hash indexes`),
+  );
 
   if (!existsSync(".next/BUILD_ID")) {
     console.log("building the console for the Next.js mount (npx next build) …");
@@ -211,7 +257,14 @@ async function main() {
     durationMs: DURATION_MS,
     request: "POST chat/completions, 1 user message, max_tokens 32, temperature 0, not streamed",
     summary,
-    flood: { malformedKeys: 2000, unknownKeys: 2000, malformedPerSecond: malformedRate, unknownPerSecond: unknownRate, engineCalls: floodEngineCalls },
+    flood: {
+      malformedKeys: 2000,
+      unknownKeys: 2000,
+      malformedPerSecond: malformedRate,
+      unknownPerSecond: unknownRate,
+      engineCalls: floodEngineCalls,
+      keyHashIndexScans: lookups,
+    },
     raw: results,
   };
   const md = [
@@ -226,7 +279,17 @@ async function main() {
         `| ${r.concurrency} | ${r.direct.rps.toFixed(0)} | ${r.direct.p50.toFixed(2)} / ${r.direct.p99.toFixed(2)} | ${r.standalone.rps.toFixed(0)} (${(r.standalone.throughputVsDirect * 100).toFixed(0)}%) | ${r.standalone.addedP50.toFixed(2)} / ${r.standalone.addedP99.toFixed(2)} | ${r.next.rps.toFixed(0)} (${(r.next.throughputVsDirect * 100).toFixed(0)}%) | ${r.next.addedP50.toFixed(2)} / ${r.next.addedP99.toFixed(2)} |`,
     ),
     "",
-    `Flood: 2,000 malformed keys (${malformedRate}/s) and 2,000 distinct unknown keys (${unknownRate}/s) → ${floodEngineCalls} calls reached the engine.`,
+    "CPU per request (µs, from /proc, warm-up included): " +
+      CONCURRENCY.map(
+        (c) =>
+          `c=${c}: engine ${results.direct![c]!.cpuUsPerRequest?.engine ?? "?"} direct; engine ${results.standalone![c]!.cpuUsPerRequest?.engine ?? "?"} + gateway ${results.standalone![c]!.cpuUsPerRequest?.gateway ?? "?"} through the standalone gateway`,
+      ).join("; ") +
+      ".",
+    "",
+    `Flood: 2,000 malformed keys (${malformedRate}/s) and 2,000 distinct unknown keys (${unknownRate}/s) → ${floodEngineCalls} calls reached the engine` +
+      (lookups === null
+        ? "; index scans are counted on PostgreSQL only (BENCH_DATABASE_URL)."
+        : `; the key-hash indexes were scanned ${lookups} times (each lookup of an unknown key is one query, \`hash = $1 OR previous_hash = $1\`, which scans both unique indexes once: 2 per key; malformed keys cause none).`),
     "",
   ].join("\n");
   mkdirSync("bench/results", { recursive: true });

@@ -37,6 +37,9 @@ async function openPostgres(url: string, runMigrations: boolean): Promise<Databa
   const { Pool } = await import("pg");
   const { drizzle } = await import("drizzle-orm/node-postgres");
   const pool = new Pool({ connectionString: url, max: 10 });
+  // An idle connection that the server drops (restart, failover, terminate) is replaced on next
+  // use; without a listener its error would crash the process.
+  pool.on("error", (error) => console.warn(`PostgreSQL connection lost: ${error.message}`));
   if (runMigrations) {
     const { migrate } = await import("drizzle-orm/node-postgres/migrator");
     const client = await pool.connect();

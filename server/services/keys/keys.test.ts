@@ -372,13 +372,14 @@ describe("roles, enforced by the service itself", () => {
     const b = await owner();
     const { key } = await createKey(b.ctx, { name: "B only", scopes: ["inference"] });
     const caller = callerFor(db, a.userId);
+    // Called one at a time: a promise that rejects before it is awaited is an unhandled rejection.
     for (const call of [
-      caller.keys.get({ teamId: a.team.id, keyId: key.id }),
-      caller.keys.usage({ teamId: a.team.id, keyId: key.id }),
-      caller.keys.revoke({ teamId: a.team.id, keyId: key.id }),
-      caller.keys.rotate({ teamId: a.team.id, keyId: key.id, gracePeriodMinutes: 0 }),
+      () => caller.keys.get({ teamId: a.team.id, keyId: key.id }),
+      () => caller.keys.usage({ teamId: a.team.id, keyId: key.id }),
+      () => caller.keys.revoke({ teamId: a.team.id, keyId: key.id }),
+      () => caller.keys.rotate({ teamId: a.team.id, keyId: key.id, gracePeriodMinutes: 0 }),
     ]) {
-      const error = await trpcError(call);
+      const error = await trpcError(call());
       expect(error.code).toBe("NOT_FOUND");
       expect(error.message).toBe("API key not found.");
     }
