@@ -1,6 +1,6 @@
 
 import { admit, resolveModel } from "./admission";
-import { GatewayError, invalidRequest, upstreamError } from "./errors";
+import { invalidRequest, upstreamError } from "./errors";
 import { errorResponse, jsonResponse, toGatewayError } from "./http";
 import type { EmbeddingBody } from "./schemas";
 import type { CallOptions, Tokenizer } from "./generate";
@@ -34,15 +34,7 @@ export async function createEmbeddings(
         "context_length_exceeded",
       );
     }
-    let admission;
-    try {
-      admission = await admit(deps, caller, model, promptTokens, 0);
-    } catch (error) {
-      if (error instanceof GatewayError && error.status === 429) {
-        recordRefusal(deps, caller, requestId, model.id, "embeddings", 429, startedMs);
-      }
-      throw error;
-    }
+    const admission = await admit(deps, caller, model, promptTokens, 0);
     headers = { ...admission.rateHeaders, ...headers };
     tracker = new UsageTracker({
       deps,
@@ -84,6 +76,7 @@ export async function createEmbeddings(
           : invalidRequest(error.message)
         : toGatewayError(error, requestId);
     if (tracker) await tracker.finish(options.signal.aborted ? "cancelled" : "error", failure.status);
+    else recordRefusal(deps, caller, requestId, body.model, "embeddings", failure.status, startedMs);
     if (failure.status === 500) deps.log.error("embeddings failed", { requestId, error: String(error) });
     return errorResponse(failure, requestId, headers);
   }

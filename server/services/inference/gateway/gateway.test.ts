@@ -162,6 +162,15 @@ describe("bad input gets a 4xx and the server keeps serving", () => {
     if (param) expect(json.error.param).toBe(param);
   });
 
+  it("meters a refused request at no cost, with its status", async () => {
+    const response = await post("/chat/completions", JSON.stringify({ model: CHAT_MODEL, messages: [], frobnicate: 1 }));
+    expect(response.status).toBe(400);
+    const event = await eventFor(response.headers.get("x-request-id"));
+    expect(event).toMatchObject({ teamId: team.team.id, status: "error", httpStatus: 400, costNano: 0n, endpoint: "chat" });
+    const unknown = await post("/chat/completions", JSON.stringify({ model: "nope/nope", messages: [{ role: "user", content: "x" }] }));
+    expect(await eventFor(unknown.headers.get("x-request-id"))).toMatchObject({ httpStatus: 404, model: "nope/nope" });
+  });
+
   it("still serves after all that", async () => {
     const answer = await client.chat.completions.create({ model: CHAT_MODEL, messages: [{ role: "user", content: "ok?" }], max_tokens: 5 });
     expect(answer.choices).toHaveLength(1);

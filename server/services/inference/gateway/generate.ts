@@ -107,15 +107,7 @@ async function generate<TChunk extends { usage?: unknown }>(
     const model = await resolveModel(deps, caller, spec.modelId, spec.endpoint);
     const promptTokens = spec.promptTokens(model);
     const maxTokens = outputBudget(model, promptTokens, spec.requestedMax, spec.maxParam);
-    let admission;
-    try {
-      admission = await admit(deps, caller, model, promptTokens, maxTokens);
-    } catch (error) {
-      if (error instanceof GatewayError && error.status === 429) {
-        recordRefusal(deps, caller, requestId, model.id, spec.endpoint, 429, startedMs);
-      }
-      throw error;
-    }
+    const admission = await admit(deps, caller, model, promptTokens, maxTokens);
     rateHeaders = admission.rateHeaders;
     tracker = new UsageTracker({
       deps,
@@ -132,7 +124,10 @@ async function generate<TChunk extends { usage?: unknown }>(
       .stream(model.backends, (engine) => spec.start(engine, model, maxTokens, abort.signal))
       [Symbol.asyncIterator]();
   } catch (error) {
-    return errorResponse(toGatewayError(error, requestId), requestId);
+    // Refused before reaching a model (unknown model, limits, context length): metered at no cost.
+    const failure = toGatewayError(error, requestId);
+    recordRefusal(deps, caller, requestId, spec.modelId, spec.endpoint, failure.status, startedMs);
+    return errorResponse(failure, requestId);
   }
 
   const headers = { ...rateHeaders, "x-request-id": requestId };

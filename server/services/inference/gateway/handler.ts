@@ -6,6 +6,7 @@ import { createChatCompletion, createCompletion, type Tokenizer } from "./genera
 import { errorResponse, jsonResponse, readJsonBody, toGatewayError } from "./http";
 import { getPublicModel, listPublicModels } from "./models";
 import { chatCompletionBody, completionBody, describeIssue, embeddingBody } from "./schemas";
+import { recordRefusal } from "./tracker";
 import type { GatewayCaller, GatewayDeps } from "./types";
 import type { z } from "zod";
 
@@ -88,8 +89,17 @@ export function createGatewayHandler(deps: GatewayDeps, options: GatewayHandlerO
       if (method !== "POST") throw methodNotAllowed(method, path);
       // Authenticate before reading the body: an unknown key costs no parsing at all.
       const caller = await authenticate(request, "inference");
-      const body = await readJsonBody(request, deps.limits.maxBodyBytes);
-      return await route(caller, body);
+      let body: unknown;
+      try {
+        body = await readJsonBody(request, deps.limits.maxBodyBytes);
+        return await route(caller, body);
+      } catch (error) {
+        // A request the team sent but that never reached a model is still metered, at no cost.
+        const model = (body as { model?: unknown } | undefined)?.model;
+        const failure = toGatewayError(error, requestId);
+        recordRefusal(deps, caller, requestId, typeof model === "string" ? model.slice(0, 256) : null, ENDPOINTS[path] ?? path, failure.status, deps.now().getTime());
+        throw error;
+      }
     } catch (error) {
       const failure = toGatewayError(error, requestId);
       if (failure.status >= 500) deps.log.error("gateway request failed", { requestId, error: String((error as Error)?.stack ?? error) });
@@ -97,6 +107,8 @@ export function createGatewayHandler(deps: GatewayDeps, options: GatewayHandlerO
     }
   };
 }
+
+const ENDPOINTS: Record<string, string> = { "/chat/completions": "chat", "/completions": "completions", "/embeddings": "embeddings" };
 
 function methodNotAllowed(method: string, path: string): GatewayError {
   return new GatewayError(405, "invalid_request_error", "method_not_allowed", `${method} is not allowed on ${path}.`);
