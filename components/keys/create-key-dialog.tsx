@@ -11,7 +11,7 @@ import { applyServerError } from "@/components/forms/server-errors";
 import { useTRPC } from "@/components/trpc/client";
 import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
-import { FormError, TextField } from "@/components/ui/field";
+import { FormError, SelectField, TextField } from "@/components/ui/field";
 import {
   API_KEY_SCOPE_DESCRIPTIONS,
   API_KEY_SCOPE_LABELS,
@@ -19,7 +19,6 @@ import {
   createKeyInput,
 } from "@/server/services/keys/schemas";
 import { SecretReveal } from "./secret-reveal";
-import { SelectField } from "./select-field";
 
 type FormInput = z.input<typeof createKeyInput>;
 type FormOutput = z.output<typeof createKeyInput>;

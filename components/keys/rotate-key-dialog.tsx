@@ -10,10 +10,9 @@ import { applyServerError } from "@/components/forms/server-errors";
 import { useTRPC } from "@/components/trpc/client";
 import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
-import { FormError } from "@/components/ui/field";
+import { FormError, SelectField } from "@/components/ui/field";
 import { GRACE_PRESETS, gracePeriodSchema } from "@/server/services/keys/schemas";
 import { SecretReveal } from "./secret-reveal";
-import { SelectField } from "./select-field";
 
 const formSchema = z.object({ gracePeriodMinutes: gracePeriodSchema });
 type FormInput = z.input<typeof formSchema>;
