@@ -33,138 +33,21 @@ const EMBEDDING_INPUT = "The quick brown fox jumps over the lazy dog.";
  * model's main endpoint against `baseUrl` (e.g. https://console.example.com/api/v1).
  */
 export function codeExamples(model: ExampleModel, baseUrl: string): CodeExample[] {
-  const endpoint = mainEndpoint(model.endpoints);
   const maxTokens = Math.max(1, Math.min(256, model.maxOutputTokens));
   const id = JSON.stringify(model.id);
   const url = JSON.stringify(baseUrl);
-
-  if (endpoint === "embeddings") {
-    return [
-      {
-        language: "curl",
-        label: "curl",
-        code: [
-          `curl ${baseUrl}/embeddings \\`,
-          `  -H "Authorization: Bearer $${API_KEY_ENV}" \\`,
-          `  -H "Content-Type: application/json" \\`,
-          `  -d '{`,
-          `    "model": ${id},`,
-          `    "input": ${JSON.stringify(EMBEDDING_INPUT)}`,
-          `  }'`,
-        ].join("\n"),
-      },
-      {
-        language: "python",
-        label: "Python",
-        code: [
-          `import os`,
-          `from openai import OpenAI`,
-          ``,
-          `client = OpenAI(`,
-          `    base_url=${url},`,
-          `    api_key=os.environ["${API_KEY_ENV}"],`,
-          `)`,
-          ``,
-          `response = client.embeddings.create(`,
-          `    model=${id},`,
-          `    input=${JSON.stringify(EMBEDDING_INPUT)},`,
-          `)`,
-          `vector = response.data[0].embedding`,
-          `print(len(vector), vector[:5])`,
-        ].join("\n"),
-      },
-      {
-        language: "typescript",
-        label: "TypeScript",
-        code: [
-          `import OpenAI from "openai";`,
-          ``,
-          `const client = new OpenAI({`,
-          `  baseURL: ${url},`,
-          `  apiKey: process.env.${API_KEY_ENV},`,
-          `});`,
-          ``,
-          `const response = await client.embeddings.create({`,
-          `  model: ${id},`,
-          `  input: ${JSON.stringify(EMBEDDING_INPUT)},`,
-          `});`,
-          `const vector = response.data[0].embedding;`,
-          `console.log(vector.length, vector.slice(0, 5));`,
-        ].join("\n"),
-      },
-    ];
-  }
-
-  if (endpoint === "completions") {
-    return [
-      {
-        language: "curl",
-        label: "curl",
-        code: [
-          `curl ${baseUrl}/completions \\`,
-          `  -H "Authorization: Bearer $${API_KEY_ENV}" \\`,
-          `  -H "Content-Type: application/json" \\`,
-          `  -d '{`,
-          `    "model": ${id},`,
-          `    "prompt": ${JSON.stringify(COMPLETION_PROMPT)},`,
-          `    "max_tokens": ${maxTokens}`,
-          `  }'`,
-        ].join("\n"),
-      },
-      {
-        language: "python",
-        label: "Python",
-        code: [
-          `import os`,
-          `from openai import OpenAI`,
-          ``,
-          `client = OpenAI(`,
-          `    base_url=${url},`,
-          `    api_key=os.environ["${API_KEY_ENV}"],`,
-          `)`,
-          ``,
-          `response = client.completions.create(`,
-          `    model=${id},`,
-          `    prompt=${JSON.stringify(COMPLETION_PROMPT)},`,
-          `    max_tokens=${maxTokens},`,
-          `)`,
-          `print(response.choices[0].text)`,
-        ].join("\n"),
-      },
-      {
-        language: "typescript",
-        label: "TypeScript",
-        code: [
-          `import OpenAI from "openai";`,
-          ``,
-          `const client = new OpenAI({`,
-          `  baseURL: ${url},`,
-          `  apiKey: process.env.${API_KEY_ENV},`,
-          `});`,
-          ``,
-          `const response = await client.completions.create({`,
-          `  model: ${id},`,
-          `  prompt: ${JSON.stringify(COMPLETION_PROMPT)},`,
-          `  max_tokens: ${maxTokens},`,
-          `});`,
-          `console.log(response.choices[0].text);`,
-        ].join("\n"),
-      },
-    ];
-  }
-
+  const request = requestFor(mainEndpoint(model.endpoints), maxTokens);
+  // The three languages differ only in syntax: each renders the same request fields.
   return [
     {
       language: "curl",
       label: "curl",
       code: [
-        `curl ${baseUrl}/chat/completions \\`,
+        `curl ${baseUrl}/${request.path} \\`,
         `  -H "Authorization: Bearer $${API_KEY_ENV}" \\`,
         `  -H "Content-Type: application/json" \\`,
         `  -d '{`,
-        `    "model": ${id},`,
-        `    "messages": [{"role": "user", "content": ${JSON.stringify(CHAT_PROMPT)}}],`,
-        `    "max_tokens": ${maxTokens}`,
+        ...[`"model": ${id}`, ...request.curl].map((field, i, all) => `    ${field}${i < all.length - 1 ? "," : ""}`),
         `  }'`,
       ].join("\n"),
     },
@@ -180,12 +63,11 @@ export function codeExamples(model: ExampleModel, baseUrl: string): CodeExample[
         `    api_key=os.environ["${API_KEY_ENV}"],`,
         `)`,
         ``,
-        `response = client.chat.completions.create(`,
+        `response = client.${request.method}.create(`,
         `    model=${id},`,
-        `    messages=[{"role": "user", "content": ${JSON.stringify(CHAT_PROMPT)}}],`,
-        `    max_tokens=${maxTokens},`,
+        ...request.python.map((field) => `    ${field},`),
         `)`,
-        `print(response.choices[0].message.content)`,
+        ...request.pythonResult,
       ].join("\n"),
     },
     {
@@ -199,13 +81,60 @@ export function codeExamples(model: ExampleModel, baseUrl: string): CodeExample[
         `  apiKey: process.env.${API_KEY_ENV},`,
         `});`,
         ``,
-        `const response = await client.chat.completions.create({`,
+        `const response = await client.${request.method}.create({`,
         `  model: ${id},`,
-        `  messages: [{ role: "user", content: ${JSON.stringify(CHAT_PROMPT)} }],`,
-        `  max_tokens: ${maxTokens},`,
+        ...request.typescript.map((field) => `  ${field},`),
         `});`,
-        `console.log(response.choices[0].message.content);`,
+        ...request.typescriptResult,
       ].join("\n"),
     },
   ];
+}
+
+interface ExampleRequest {
+  path: string;
+  /** The client's resource, e.g. `chat.completions`. */
+  method: string;
+  curl: string[];
+  python: string[];
+  pythonResult: string[];
+  typescript: string[];
+  typescriptResult: string[];
+}
+
+function requestFor(endpoint: ModelEndpoint, maxTokens: number): ExampleRequest {
+  if (endpoint === "embeddings") {
+    const input = JSON.stringify(EMBEDDING_INPUT);
+    return {
+      path: "embeddings",
+      method: "embeddings",
+      curl: [`"input": ${input}`],
+      python: [`input=${input}`],
+      pythonResult: [`vector = response.data[0].embedding`, `print(len(vector), vector[:5])`],
+      typescript: [`input: ${input}`],
+      typescriptResult: [`const vector = response.data[0].embedding;`, `console.log(vector.length, vector.slice(0, 5));`],
+    };
+  }
+  if (endpoint === "completions") {
+    const prompt = JSON.stringify(COMPLETION_PROMPT);
+    return {
+      path: "completions",
+      method: "completions",
+      curl: [`"prompt": ${prompt}`, `"max_tokens": ${maxTokens}`],
+      python: [`prompt=${prompt}`, `max_tokens=${maxTokens}`],
+      pythonResult: [`print(response.choices[0].text)`],
+      typescript: [`prompt: ${prompt}`, `max_tokens: ${maxTokens}`],
+      typescriptResult: [`console.log(response.choices[0].text);`],
+    };
+  }
+  const content = JSON.stringify(CHAT_PROMPT);
+  return {
+    path: "chat/completions",
+    method: "chat.completions",
+    curl: [`"messages": [{"role": "user", "content": ${content}}]`, `"max_tokens": ${maxTokens}`],
+    python: [`messages=[{"role": "user", "content": ${content}}]`, `max_tokens=${maxTokens}`],
+    pythonResult: [`print(response.choices[0].message.content)`],
+    typescript: [`messages: [{ role: "user", content: ${content} }]`, `max_tokens: ${maxTokens}`],
+    typescriptResult: [`console.log(response.choices[0].message.content);`],
+  };
 }

@@ -4,7 +4,8 @@ import { Readable } from "node:stream";
 
 export type FetchHandler = (request: Request) => Promise<Response>;
 
-function toRequest(req: IncomingMessage, res: ServerResponse, origin: string): Request {
+/** Headers, URL and an abort signal that fires when the client goes away before the answer is sent. */
+function requestInit(req: IncomingMessage, res: ServerResponse, origin: string) {
   const controller = new AbortController();
   // A client that goes away aborts the request, which cancels the work behind it.
   res.on("close", () => {
@@ -15,42 +16,23 @@ function toRequest(req: IncomingMessage, res: ServerResponse, origin: string): R
     if (Array.isArray(value)) value.forEach((v) => headers.append(name, v));
     else if (value !== undefined) headers.set(name, value);
   }
-  const hasBody = req.method !== "GET" && req.method !== "HEAD";
-  return new Request(new URL(req.url ?? "/", origin), {
-    method: req.method,
-    headers,
-    body: hasBody ? (Readable.toWeb(req) as ReadableStream<Uint8Array>) : undefined,
-    signal: controller.signal,
-    // Required by Node's fetch for a streamed request body.
-    ...(hasBody ? { duplex: "half" } : {}),
-  } as RequestInit);
+  return { url: new URL(req.url ?? "/", origin), init: { method: req.method, headers, signal: controller.signal } };
 }
 
 /** Small bodies with a declared length are read at once: cheaper than bridging a web stream. */
 const BUFFERED_BODY_LIMIT = 256 * 1024;
 
-async function toBufferedRequest(req: IncomingMessage, res: ServerResponse, origin: string): Promise<Request> {
+async function toRequest(req: IncomingMessage, res: ServerResponse, origin: string): Promise<Request> {
+  const { url, init } = requestInit(req, res, origin);
+  if (req.method === "GET" || req.method === "HEAD") return new Request(url, init);
   const declared = Number(req.headers["content-length"]);
-  if (req.method === "GET" || req.method === "HEAD" || !(declared >= 0 && declared <= BUFFERED_BODY_LIMIT)) {
-    return toRequest(req, res, origin);
+  if (declared >= 0 && declared <= BUFFERED_BODY_LIMIT) {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    return new Request(url, { ...init, body: Buffer.concat(chunks) });
   }
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  const controller = new AbortController();
-  res.on("close", () => {
-    if (!res.writableFinished) controller.abort();
-  });
-  const headers = new Headers();
-  for (const [name, value] of Object.entries(req.headers)) {
-    if (Array.isArray(value)) value.forEach((v) => headers.append(name, v));
-    else if (value !== undefined) headers.set(name, value);
-  }
-  return new Request(new URL(req.url ?? "/", origin), {
-    method: req.method,
-    headers,
-    body: Buffer.concat(chunks),
-    signal: controller.signal,
-  });
+  // Required by Node's fetch for a streamed request body.
+  return new Request(url, { ...init, body: Readable.toWeb(req) as ReadableStream<Uint8Array>, duplex: "half" } as RequestInit);
 }
 
 async function writeResponse(response: Response, res: ServerResponse): Promise<void> {
@@ -89,7 +71,7 @@ export async function serveFetch(
 ): Promise<{ url: string; close(): Promise<void> }> {
   const server = createServer((req, res) => {
     const origin = `http://${req.headers.host ?? `${options.host}:${options.port}`}`;
-    toBufferedRequest(req, res, origin)
+    toRequest(req, res, origin)
       .then(handler)
       .then((response) => writeResponse(response, res))
       .catch((error) => {

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { ModelBackend, ModelEndpoint, ModelStatus } from "@/server/db/schema/models";
+import type { ModelBackend, ModelEndpoint, ModelStatus, models } from "@/server/db/schema/models";
 import { usdPerMillionToNanoPerToken } from "./prices";
 
 /**
@@ -135,22 +135,7 @@ const catalogFileSchema = z
 type FileModel = z.output<typeof modelSchema>;
 
 /** One model as the database stores it (without the seeding bookkeeping). */
-export interface CatalogEntry {
-  id: string;
-  displayName: string;
-  family: string;
-  description: string;
-  parametersB: number | null;
-  contextWindow: number;
-  maxOutputTokens: number;
-  modalities: string[];
-  endpoints: ModelEndpoint[];
-  inputNanoPerToken: bigint;
-  outputNanoPerToken: bigint;
-  status: ModelStatus;
-  backends: ModelBackend[];
-  embeddingDimensions: number | null;
-}
+export type CatalogEntry = Omit<typeof models.$inferSelect, "sortOrder" | "updatedAt">;
 
 /** A validated catalog: models in the file's order. */
 export interface Catalog {

@@ -1,7 +1,7 @@
 import type { ModelEndpoint } from "@/server/db/schema";
 import { reserveKeySpend, type SpendReservation } from "../../metering/key-spend";
 import { monthKey, tokenCost } from "../../metering/cost";
-import type { CatalogEntry } from "./catalog-cache";
+import type { CatalogModel } from "../../catalog/models";
 import { GatewayError, insufficientQuota, invalidRequest, modelNotFound, permissionDenied } from "./errors";
 import { formatResetDuration, type RateLimitResult } from "./rate-limit";
 import type { GatewayCaller, GatewayDeps } from "./types";
@@ -18,7 +18,7 @@ export async function resolveModel(
   caller: GatewayCaller,
   modelId: string,
   endpoint: ModelEndpoint,
-): Promise<CatalogEntry> {
+): Promise<CatalogModel> {
   const model = await deps.catalog.get(modelId);
   const allowlist = caller.apiKey?.modelAllowlist;
   if (!model) throw modelNotFound(modelId);
@@ -49,7 +49,7 @@ export interface Admission {
 export async function admit(
   deps: GatewayDeps,
   caller: GatewayCaller,
-  model: CatalogEntry,
+  model: CatalogModel,
   promptTokens: number,
   maxOutputTokens: number,
 ): Promise<Admission> {

@@ -1,11 +1,9 @@
 import type { Db } from "@/server/db";
 import { listModels, type CatalogModel } from "../../catalog/models";
 
-export type CatalogEntry = CatalogModel;
-
 export interface CatalogCache {
-  get(id: string): Promise<CatalogEntry | undefined>;
-  list(): Promise<CatalogEntry[]>;
+  get(id: string): Promise<CatalogModel | undefined>;
+  list(): Promise<CatalogModel[]>;
 }
 
 /**
@@ -14,8 +12,8 @@ export interface CatalogCache {
  */
 export function createCatalogCache(db: Db, ttlMs = 5_000, nowMs: () => number = Date.now): CatalogCache {
   let loadedAt = -Infinity;
-  let loading: Promise<Map<string, CatalogEntry>> | null = null;
-  let byId = new Map<string, CatalogEntry>();
+  let loading: Promise<Map<string, CatalogModel>> | null = null;
+  let byId = new Map<string, CatalogModel>();
 
   const current = async () => {
     if (nowMs() - loadedAt < ttlMs) return byId;

@@ -1,6 +1,6 @@
 import { EngineError, type ChatChunk, type ChatMessage, type CompletionChunk, type Engine, type FinishReason, type SamplingParams } from "../types";
 import { admit, resolveModel } from "./admission";
-import type { CatalogEntry } from "./catalog-cache";
+import type { CatalogModel } from "../../catalog/models";
 import { GatewayError, invalidRequest, upstreamError } from "./errors";
 import { errorResponse, jsonResponse, sseEvent, sseHeaders, toGatewayError } from "./http";
 import type { ChatCompletionBody, CompletionBody } from "./schemas";
@@ -19,7 +19,7 @@ export interface CallOptions {
 }
 
 /** The most output a request may produce, and a 400 when the prompt leaves no room for it. */
-function outputBudget(model: CatalogEntry, promptTokens: number, requested: number | null | undefined, param: string) {
+function outputBudget(model: CatalogModel, promptTokens: number, requested: number | null | undefined, param: string) {
   const room = model.contextWindow - promptTokens;
   if (room <= 0) {
     throw invalidRequest(
@@ -44,7 +44,7 @@ function outputBudget(model: CatalogEntry, promptTokens: number, requested: numb
   return Math.min(model.maxOutputTokens, room);
 }
 
-function samplingOf(body: ChatCompletionBody | CompletionBody, model: CatalogEntry, maxTokens: number): SamplingParams {
+function samplingOf(body: ChatCompletionBody | CompletionBody, model: CatalogModel, maxTokens: number): SamplingParams {
   const stop = body.stop == null ? undefined : Array.isArray(body.stop) ? body.stop : [body.stop];
   return {
     model: model.id,
@@ -88,10 +88,10 @@ async function generate<TChunk extends { usage?: unknown }>(
     modelId: string;
     stream: boolean;
     includeUsage: boolean;
-    promptTokens: (model: CatalogEntry) => number;
+    promptTokens: (model: CatalogModel) => number;
     requestedMax: number | null | undefined;
     maxParam: string;
-    start: (engine: Engine, model: CatalogEntry, maxTokens: number, signal: AbortSignal) => AsyncIterable<TChunk>;
+    start: (engine: Engine, model: CatalogModel, maxTokens: number, signal: AbortSignal) => AsyncIterable<TChunk>;
     shape: StreamShape<TChunk>;
     countTokens: (text: string) => number;
   },

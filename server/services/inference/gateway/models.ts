@@ -1,10 +1,10 @@
 import { nanoPerTokenToUsdPerMillion } from "../../catalog/prices";
 import { modelNotFound } from "./errors";
-import type { CatalogEntry } from "./catalog-cache";
+import type { CatalogModel } from "../../catalog/models";
 import type { GatewayCaller, GatewayDeps } from "./types";
 
 /** A catalog entry as `GET /v1/models` shows it: OpenAI's fields, then ours. */
-export function publicModel(model: CatalogEntry) {
+export function publicModel(model: CatalogModel) {
   return {
     id: model.id,
     object: "model" as const,
@@ -24,7 +24,7 @@ export function publicModel(model: CatalogEntry) {
   };
 }
 
-function visibleTo(caller: GatewayCaller, model: CatalogEntry): boolean {
+function visibleTo(caller: GatewayCaller, model: CatalogModel): boolean {
   const allowlist = caller.apiKey?.modelAllowlist;
   return !allowlist || allowlist.includes(model.id);
 }

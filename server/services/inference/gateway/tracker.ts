@@ -3,13 +3,13 @@ import { tokenCost } from "../../metering/cost";
 import type { UsageStatus } from "@/server/db/schema";
 import type { TokenUsage } from "../types";
 import type { Admission } from "./admission";
-import type { CatalogEntry } from "./catalog-cache";
+import type { CatalogModel } from "../../catalog/models";
 import type { GatewayCaller, GatewayDeps } from "./types";
 
 export interface TrackerInit {
   deps: GatewayDeps;
   caller: GatewayCaller;
-  model: CatalogEntry;
+  model: CatalogModel;
   endpoint: "chat" | "completions" | "embeddings";
   requestId: string;
   promptTokens: number;
