@@ -180,7 +180,9 @@ async function main() {
 
   for (const c of CONCURRENCY) await run("direct", c);
 
-  const gateway = start("gateway", process.execPath, ["--import", "tsx", "server/http/gateway-server.ts"], {
+  // BENCH_GATEWAY_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", to look inside the gateway.
+  const gatewayNodeArgs = (process.env.BENCH_GATEWAY_NODE_ARGS ?? "").split(" ").filter(Boolean);
+  const gateway = start("gateway", process.execPath, [...gatewayNodeArgs, "--import", "tsx", "server/http/gateway-server.ts"], {
     ...serverEnv,
     GATEWAY_PORT: String(GATEWAY_PORT),
   });

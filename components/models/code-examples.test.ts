@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { apiBaseUrl } from "./api-base-url";
-import { codeExamples, mainEndpoint } from "./code-examples";
+import { execFileSync } from "node:child_process";
+import { chatRequestExamples, codeExamples, mainEndpoint } from "./code-examples";
 import { formatParameters, formatTokenCount } from "./format";
 
 const BASE = "https://console.example.com/api/v1";
@@ -38,6 +39,41 @@ describe("codeExamples", () => {
     expect(python?.code).toContain("client.embeddings.create(");
     expect(mainEndpoint(["completions"])).toBe("completions");
     expect(codeExamples({ id: "x", endpoints: ["completions"], maxOutputTokens: 64 }, BASE)[0]?.code).toContain('"prompt"');
+  });
+});
+
+describe("chatRequestExamples", () => {
+  const request = {
+    model: "local/chat",
+    messages: [
+      { role: "system" as const, content: "Answer like a pirate's parrot." },
+      { role: "user" as const, content: 'Say "hi"\nand $HOME `twice`' },
+    ],
+    params: { temperature: 0.3, top_p: undefined, max_tokens: 64, stop: ["\n\n", "END"], seed: null, presence_penalty: 0.5 },
+  };
+
+  it("the curl command, run by a real shell, sends exactly the request as JSON", () => {
+    const [curl] = chatRequestExamples(request, BASE);
+    const quoted = /-d ('[\s\S]*')$/.exec(curl!.code)?.[1];
+    const sent = execFileSync("bash", ["-c", `printf '%s' ${quoted}`], { encoding: "utf8" });
+    expect(JSON.parse(sent)).toEqual({
+      model: "local/chat",
+      messages: request.messages,
+      temperature: 0.3,
+      max_tokens: 64,
+      stop: ["\n\n", "END"],
+      presence_penalty: 0.5,
+    });
+  });
+
+  it("Python and TypeScript carry every message and set parameter, and leave out unset ones", () => {
+    const [, python, typescript] = chatRequestExamples(request, BASE).map((e) => e.code);
+    expect(python).toContain(`{"role": "user", "content": "Say \\"hi\\"\\nand $HOME \`twice\`"}`);
+    expect(python).toContain("    temperature=0.3,\n    max_tokens=64,\n    stop=[\"\\n\\n\", \"END\"],\n    presence_penalty=0.5,\n)");
+    expect(python).not.toContain("seed");
+    expect(python).not.toContain("top_p");
+    expect(typescript).toContain(`{ role: "system", content: "Answer like a pirate's parrot." }`);
+    expect(typescript).toContain("  max_tokens: 64,\n");
   });
 });
 

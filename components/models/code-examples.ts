@@ -34,9 +34,67 @@ const EMBEDDING_INPUT = "The quick brown fox jumps over the lazy dog.";
  */
 export function codeExamples(model: ExampleModel, baseUrl: string): CodeExample[] {
   const maxTokens = Math.max(1, Math.min(256, model.maxOutputTokens));
-  const id = JSON.stringify(model.id);
+  return renderExamples(model.id, requestFor(mainEndpoint(model.endpoints), maxTokens), baseUrl);
+}
+
+// A type, not an interface: it must fit the index signature of an example value.
+export type ChatExampleMessage = {
+  role: "system" | "user" | "assistant";
+  content: string;
+};
+
+/**
+ * Examples for exactly one chat request, e.g. the playground's current one: its messages, then its
+ * parameters in the order given (undefined and null parameters are left out).
+ */
+export function chatRequestExamples(
+  request: { model: string; messages: ChatExampleMessage[]; params: Record<string, number | string | readonly string[] | null | undefined> },
+  baseUrl: string,
+): CodeExample[] {
+  const params = Object.entries(request.params).filter(([, value]) => value !== undefined && value !== null) as Field[];
+  return renderExamples(request.model, { ...CHAT, fields: [["messages", request.messages], ...params] }, baseUrl);
+}
+
+type Value = string | number | boolean | null | readonly Value[] | { readonly [key: string]: Value };
+type Field = [name: string, value: Value];
+
+interface ExampleRequest {
+  path: string;
+  /** The client's resource, e.g. `chat.completions`. */
+  method: string;
+  fields: Field[];
+  pythonResult: string[];
+  typescriptResult: string[];
+}
+
+/**
+ * A value as a literal of the example's language. Lists of objects (messages) get one item per
+ * line so that a long conversation stays readable; everything else is written inline.
+ */
+function literal(value: Value, language: ExampleLanguage, indent: string): string {
+  const step = language === "python" ? "    " : "  ";
+  if (value === null) return language === "python" ? "None" : "null";
+  if (typeof value === "boolean") return language === "python" ? (value ? "True" : "False") : String(value);
+  if (typeof value !== "object") return JSON.stringify(value);
+  if (Array.isArray(value)) {
+    const items = (value as readonly Value[]).map((item) => literal(item, language, indent + step));
+    if (!value.some((item) => item !== null && typeof item === "object")) return `[${items.join(", ")}]`;
+    return `[\n${items.map((item) => `${indent}${step}${item}`).join(",\n")}\n${indent}]`;
+  }
+  const entries = Object.entries(value as Record<string, Value>).map(([key, v]) => {
+    const name = language === "typescript" && /^[A-Za-z_$][\w$]*$/.test(key) ? key : JSON.stringify(key);
+    return `${name}: ${literal(v, language, indent)}`;
+  });
+  return language === "typescript" ? `{ ${entries.join(", ")} }` : `{${entries.join(", ")}}`;
+}
+
+/** Single quotes end a single-quoted shell word; each becomes '\'' so any text survives. */
+const shellQuoted = (text: string) => `'${text.replaceAll("'", "'\\''")}'`;
+
+function renderExamples(modelId: string, request: ExampleRequest, baseUrl: string): CodeExample[] {
+  const id = JSON.stringify(modelId);
   const url = JSON.stringify(baseUrl);
-  const request = requestFor(mainEndpoint(model.endpoints), maxTokens);
+  const bodyFields: Field[] = [["model", modelId], ...request.fields];
   // The three languages differ only in syntax: each renders the same request fields.
   return [
     {
@@ -46,9 +104,7 @@ export function codeExamples(model: ExampleModel, baseUrl: string): CodeExample[
         `curl ${baseUrl}/${request.path} \\`,
         `  -H "Authorization: Bearer $${API_KEY_ENV}" \\`,
         `  -H "Content-Type: application/json" \\`,
-        `  -d '{`,
-        ...[`"model": ${id}`, ...request.curl].map((field, i, all) => `    ${field}${i < all.length - 1 ? "," : ""}`),
-        `  }'`,
+        `  -d ${shellQuoted(`{\n${bodyFields.map(([name, value]) => `    ${JSON.stringify(name)}: ${literal(value, "curl", "    ")}`).join(",\n")}\n  }`)}`,
       ].join("\n"),
     },
     {
@@ -65,7 +121,7 @@ export function codeExamples(model: ExampleModel, baseUrl: string): CodeExample[
         ``,
         `response = client.${request.method}.create(`,
         `    model=${id},`,
-        ...request.python.map((field) => `    ${field},`),
+        ...request.fields.map(([name, value]) => `    ${name}=${literal(value, "python", "    ")},`),
         `)`,
         ...request.pythonResult,
       ].join("\n"),
@@ -83,7 +139,7 @@ export function codeExamples(model: ExampleModel, baseUrl: string): CodeExample[
         ``,
         `const response = await client.${request.method}.create({`,
         `  model: ${id},`,
-        ...request.typescript.map((field) => `  ${field},`),
+        ...request.fields.map(([name, value]) => `  ${name}: ${literal(value, "typescript", "  ")},`),
         `});`,
         ...request.typescriptResult,
       ].join("\n"),
@@ -91,50 +147,40 @@ export function codeExamples(model: ExampleModel, baseUrl: string): CodeExample[
   ];
 }
 
-interface ExampleRequest {
-  path: string;
-  /** The client's resource, e.g. `chat.completions`. */
-  method: string;
-  curl: string[];
-  python: string[];
-  pythonResult: string[];
-  typescript: string[];
-  typescriptResult: string[];
-}
+const CHAT = {
+  path: "chat/completions",
+  method: "chat.completions",
+  pythonResult: [`print(response.choices[0].message.content)`],
+  typescriptResult: [`console.log(response.choices[0].message.content);`],
+};
 
 function requestFor(endpoint: ModelEndpoint, maxTokens: number): ExampleRequest {
   if (endpoint === "embeddings") {
-    const input = JSON.stringify(EMBEDDING_INPUT);
     return {
       path: "embeddings",
       method: "embeddings",
-      curl: [`"input": ${input}`],
-      python: [`input=${input}`],
+      fields: [["input", EMBEDDING_INPUT]],
       pythonResult: [`vector = response.data[0].embedding`, `print(len(vector), vector[:5])`],
-      typescript: [`input: ${input}`],
       typescriptResult: [`const vector = response.data[0].embedding;`, `console.log(vector.length, vector.slice(0, 5));`],
     };
   }
   if (endpoint === "completions") {
-    const prompt = JSON.stringify(COMPLETION_PROMPT);
     return {
       path: "completions",
       method: "completions",
-      curl: [`"prompt": ${prompt}`, `"max_tokens": ${maxTokens}`],
-      python: [`prompt=${prompt}`, `max_tokens=${maxTokens}`],
+      fields: [
+        ["prompt", COMPLETION_PROMPT],
+        ["max_tokens", maxTokens],
+      ],
       pythonResult: [`print(response.choices[0].text)`],
-      typescript: [`prompt: ${prompt}`, `max_tokens: ${maxTokens}`],
       typescriptResult: [`console.log(response.choices[0].text);`],
     };
   }
-  const content = JSON.stringify(CHAT_PROMPT);
   return {
-    path: "chat/completions",
-    method: "chat.completions",
-    curl: [`"messages": [{"role": "user", "content": ${content}}]`, `"max_tokens": ${maxTokens}`],
-    python: [`messages=[{"role": "user", "content": ${content}}]`, `max_tokens=${maxTokens}`],
-    pythonResult: [`print(response.choices[0].message.content)`],
-    typescript: [`messages: [{ role: "user", content: ${content} }]`, `max_tokens: ${maxTokens}`],
-    typescriptResult: [`console.log(response.choices[0].message.content);`],
+    ...CHAT,
+    fields: [
+      ["messages", [{ role: "user", content: CHAT_PROMPT }]],
+      ["max_tokens", maxTokens],
+    ],
   };
 }

@@ -2,7 +2,7 @@ import { randomBase62 } from "@/server/db/ids";
 import { touchKeyLastUsed, verifyApiKey } from "../../keys/verify-key";
 import { createEmbeddings } from "./embeddings";
 import { GatewayError, invalidApiKey, invalidRequest, notFound, permissionDenied } from "./errors";
-import { createChatCompletion, createCompletion, type Tokenizer } from "./generate";
+import { createChatCompletion, createCompletion, type CallOptions, type Tokenizer } from "./generate";
 import { errorResponse, jsonResponse, readJsonBody, toGatewayError } from "./http";
 import { getPublicModel, listPublicModels } from "./models";
 import { chatCompletionBody, completionBody, describeIssue, embeddingBody } from "./schemas";
@@ -56,7 +56,35 @@ export function createGatewayHandler(deps: GatewayDeps, options: GatewayHandlerO
     return { teamId: key.teamId, source: "api", apiKey: key, userId: null };
   }
 
-  return async function handle(request: Request): Promise<Response> {
+  const routes: Record<string, (caller: GatewayCaller, body: unknown, call: CallOptions) => Promise<Response>> = {
+    "/chat/completions": (caller, body, call) =>
+      createChatCompletion(deps, options.tokenizer, caller, parseBody(chatCompletionBody, body), call),
+    "/completions": (caller, body, call) => createCompletion(deps, options.tokenizer, caller, parseBody(completionBody, body), call),
+    "/embeddings": (caller, body, call) => createEmbeddings(deps, options.tokenizer, caller, parseBody(embeddingBody, body), call),
+  };
+
+  /** Reads the body and runs the route for an authenticated caller; a refusal is still metered. */
+  async function serve(caller: GatewayCaller, request: Request, path: string, call: CallOptions): Promise<Response> {
+    let body: unknown;
+    try {
+      body = await readJsonBody(request, deps.limits.maxBodyBytes);
+      return await routes[path]!(caller, body, call);
+    } catch (error) {
+      // A request the team sent but that never reached a model is still metered, at no cost.
+      const model = (body as { model?: unknown } | undefined)?.model;
+      const failure = toGatewayError(error, call.requestId);
+      recordRefusal(deps, caller, call.requestId, typeof model === "string" ? model.slice(0, 256) : null, ENDPOINTS[path] ?? path, failure.status, deps.now().getTime());
+      throw error;
+    }
+  }
+
+  function failed(error: unknown, requestId: string): Response {
+    const failure = toGatewayError(error, requestId);
+    if (failure.status >= 500) deps.log.error("gateway request failed", { requestId, error: String((error as Error)?.stack ?? error) });
+    return errorResponse(failure, requestId);
+  }
+
+  async function handle(request: Request): Promise<Response> {
     const requestId = `req_${randomBase62(24)}`;
     try {
       const url = new URL(request.url);
@@ -76,36 +104,30 @@ export function createGatewayHandler(deps: GatewayDeps, options: GatewayHandlerO
         return jsonResponse(body, 200, { "x-request-id": requestId });
       }
 
-      const routes: Record<string, (caller: GatewayCaller, body: unknown) => Promise<Response>> = {
-        "/chat/completions": (caller, body) =>
-          createChatCompletion(deps, options.tokenizer, caller, parseBody(chatCompletionBody, body), call),
-        "/completions": (caller, body) =>
-          createCompletion(deps, options.tokenizer, caller, parseBody(completionBody, body), call),
-        "/embeddings": (caller, body) =>
-          createEmbeddings(deps, options.tokenizer, caller, parseBody(embeddingBody, body), call),
-      };
-      const route = routes[path];
-      if (!route) throw notFound(`Unknown path ${base}${path}. See GET ${base}/models for what this API serves.`);
+      if (!routes[path]) throw notFound(`Unknown path ${base}${path}. See GET ${base}/models for what this API serves.`);
       if (method !== "POST") throw methodNotAllowed(method, path);
       // Authenticate before reading the body: an unknown key costs no parsing at all.
       const caller = await authenticate(request, "inference");
-      let body: unknown;
-      try {
-        body = await readJsonBody(request, deps.limits.maxBodyBytes);
-        return await route(caller, body);
-      } catch (error) {
-        // A request the team sent but that never reached a model is still metered, at no cost.
-        const model = (body as { model?: unknown } | undefined)?.model;
-        const failure = toGatewayError(error, requestId);
-        recordRefusal(deps, caller, requestId, typeof model === "string" ? model.slice(0, 256) : null, ENDPOINTS[path] ?? path, failure.status, deps.now().getTime());
-        throw error;
-      }
+      return await serve(caller, request, path, call);
     } catch (error) {
-      const failure = toGatewayError(error, requestId);
-      if (failure.status >= 500) deps.log.error("gateway request failed", { requestId, error: String((error as Error)?.stack ?? error) });
-      return errorResponse(failure, requestId);
+      return failed(error, requestId);
     }
-  };
+  }
+
+  /**
+   * A chat completion for a caller the console has already authenticated and authorised (the
+   * playground): the same admission, limits, engines and metering as the public API.
+   */
+  async function chatAs(caller: GatewayCaller, request: Request): Promise<Response> {
+    const requestId = `req_${randomBase62(24)}`;
+    try {
+      return await serve(caller, request, "/chat/completions", { requestId, signal: request.signal });
+    } catch (error) {
+      return failed(error, requestId);
+    }
+  }
+
+  return { handle, chatAs };
 }
 
 const ENDPOINTS: Record<string, string> = { "/chat/completions": "chat", "/completions": "completions", "/embeddings": "embeddings" };

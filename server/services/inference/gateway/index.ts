@@ -7,7 +7,7 @@ import { createEngineRouter } from "./engine-router";
 import type { Tokenizer } from "./generate";
 import { createGatewayHandler } from "./handler";
 import type { RateLimiter } from "./rate-limit";
-import type { GatewayDeps, GatewayLimits } from "./types";
+import type { GatewayCaller, GatewayDeps, GatewayLimits } from "./types";
 import type { UpstreamTimeouts } from "./upstream";
 
 export type { GatewayCaller, GatewayDeps, GatewayKey } from "./types";
@@ -30,6 +30,8 @@ export interface GatewayOptions {
 
 export interface Gateway {
   handle(request: Request): Promise<Response>;
+  /** The playground's door: a chat completion billed to a caller the console has authorised. */
+  chatAs(caller: GatewayCaller, request: Request): Promise<Response>;
   deps: GatewayDeps;
   tokenizer: Tokenizer;
   /** Writes buffered usage events and releases the rate limiter; for graceful shutdown. */
@@ -47,9 +49,10 @@ export function createGateway(options: GatewayOptions): Gateway {
     usage: createUsageWriter(options.db, options.log, { flushIntervalMs: options.usageFlushIntervalMs }),
     limits: options.limits,
   };
-  const handle = createGatewayHandler(deps, { basePaths: options.basePaths, tokenizer: options.tokenizer });
+  const { handle, chatAs } = createGatewayHandler(deps, { basePaths: options.basePaths, tokenizer: options.tokenizer });
   return {
     handle,
+    chatAs,
     deps,
     tokenizer: options.tokenizer,
     async close() {
