@@ -5,21 +5,24 @@ import { useTRPC } from "@/components/trpc/client";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { Avatar } from "@/components/shell/avatar";
+import { PLAYGROUND_AUDIT_LABELS } from "@/server/services/playground/schemas";
 
 const ACTION_LABELS: Record<string, string> = {
   "team.created": "created the team",
   "team.updated": "changed team settings",
 };
 
-const KEY_ACTIONS: Record<string, string> = {
+/** Actions on something with a name, shown as "created API key “CI”". */
+const NAMED_ACTIONS: Record<string, string> = {
   "key.created": "created API key",
   "key.rotated": "rotated API key",
   "key.revoked": "revoked API key",
+  ...PLAYGROUND_AUDIT_LABELS,
 };
 
 function describe(action: string, metadata: Record<string, unknown>): string {
-  const keyAction = KEY_ACTIONS[action];
-  if (keyAction) return typeof metadata.name === "string" ? `${keyAction} “${metadata.name}”` : keyAction;
+  const named = NAMED_ACTIONS[action];
+  if (named) return typeof metadata.name === "string" ? `${named} “${metadata.name}”` : named;
   const base = ACTION_LABELS[action] ?? action;
   if (action !== "team.updated") return base;
   const parts = Object.entries(metadata).map(([field, change]) => {

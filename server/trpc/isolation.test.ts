@@ -1,8 +1,10 @@
 import { and, count, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { openTestDatabase } from "@/server/db/testing";
-import { apiKeys, auditEvents, memberships, teams } from "@/server/db/schema";
+import { apiKeys, auditEvents, memberships, playgroundPresets, teams, usageEvents } from "@/server/db/schema";
+import { newId } from "@/server/db/ids";
 import { insertTestKey } from "@/server/services/keys/testing";
+import { insertTestPreset } from "@/server/services/playground/testing";
 import { loadCatalog, seedCatalog } from "@/server/services/catalog";
 import { createTestUser } from "@/server/services/testing";
 import { callerFor, callPath, listProcedures, trpcError } from "./testing";
@@ -15,6 +17,12 @@ await seedCatalog(db, loadCatalog(), new Date());
 async function keyIn(teamId: string): Promise<string> {
   const [team] = await db.select({ id: teams.id }).from(teams).where(eq(teams.id, teamId));
   return team ? (await insertTestKey(db, teamId, { name: "Isolation key" })).id : "key_doesNotExist00000000";
+}
+
+/** A preset in the team (inserted directly, no audit event), or a made-up id when the team does not exist. */
+async function presetIn(teamId: string): Promise<string> {
+  const [team] = await db.select({ id: teams.id }).from(teams).where(eq(teams.id, teamId));
+  return team ? (await insertTestPreset(db, teamId)).id : "pre_doesNotExist00000000";
 }
 
 /**
@@ -39,13 +47,24 @@ const INPUTS: Record<string, (teamId: string) => unknown> = {
   "keys.rotate": async (teamId) => ({ teamId, keyId: await keyIn(teamId), gracePeriodMinutes: 60 }),
   "keys.revoke": async (teamId) => ({ teamId, keyId: await keyIn(teamId) }),
   "keys.usage": async (teamId) => ({ teamId, keyId: await keyIn(teamId) }),
+  "playground.presets": (teamId) => ({ teamId }),
+  "playground.savePreset": (teamId) => ({
+    teamId,
+    name: "Isolation preset",
+    modelId: "meta-llama/llama-3.1-8b-instruct",
+    systemPrompt: "Be brief.",
+    params: { temperature: 0.2 },
+  }),
+  "playground.deletePreset": async (teamId) => ({ teamId, presetId: await presetIn(teamId) }),
+  // A run id is not a resource that can be refused: another team's looks like one not yet metered (null).
+  "playground.runUsage": (teamId) => ({ teamId, requestId: "req_isolationRun0000000000000" }),
 };
 
 /** Input fields naming a resource that belongs to one team. */
-const TEAM_RESOURCE_ID_FIELDS = ["keyId"];
+const TEAM_RESOURCE_ID_FIELDS = ["keyId", "presetId"];
 
 /** Procedures acting on one resource of the team, named by a TEAM_RESOURCE_ID_FIELDS id in their input. */
-const RESOURCE_PROCEDURES = ["keys.get", "keys.revoke", "keys.rotate", "keys.usage"];
+const RESOURCE_PROCEDURES = ["keys.get", "keys.revoke", "keys.rotate", "keys.usage", "playground.deletePreset"];
 
 /** Procedures that anyone may call. Adding one here is a deliberate, reviewable decision. */
 const PUBLIC = new Set(["auth.signUp"]);
@@ -63,7 +82,8 @@ async function snapshot(teamId: string) {
   const [audit] = await db.select({ n: count() }).from(auditEvents).where(eq(auditEvents.teamId, teamId));
   const members = await db.select().from(memberships).where(eq(memberships.teamId, teamId));
   const keys = await db.select().from(apiKeys).where(eq(apiKeys.teamId, teamId)).orderBy(apiKeys.id);
-  return { team, auditRows: audit?.n, members, keys };
+  const presets = await db.select().from(playgroundPresets).where(eq(playgroundPresets.teamId, teamId)).orderBy(playgroundPresets.id);
+  return { team, auditRows: audit?.n, members, keys, presets };
 }
 
 describe("procedure inventory", () => {
@@ -146,6 +166,32 @@ describe("team isolation", () => {
     const rows = await db.select({ id: auditEvents.id, teamId: auditEvents.teamId }).from(auditEvents);
     const aliceTeamRows = rows.filter((r) => r.teamId === alice.team.id).map((r) => r.id);
     expect(events.map((e) => e.id).sort()).toEqual(aliceTeamRows.sort());
+  });
+});
+
+describe("playground run usage", () => {
+  it("shows a run's usage to its own team only; for any other team it is as if not yet metered", async () => {
+    const requestId = newId("req");
+    await db.insert(usageEvents).values({
+      id: requestId,
+      teamId: bob.team.id,
+      userId: bob.userId,
+      model: "meta-llama/llama-3.1-8b-instruct",
+      endpoint: "chat",
+      source: "playground",
+      inputTokens: 12,
+      outputTokens: 34,
+      costNano: 5678n,
+      status: "ok",
+      httpStatus: 200,
+      requestId,
+      createdAt: new Date(),
+    });
+    await expect(callerFor(db, bob.userId).playground.runUsage({ teamId: bob.team.id, requestId })).resolves.toMatchObject({
+      requestId,
+      costNano: "5678",
+    });
+    await expect(aliceCaller.playground.runUsage({ teamId: alice.team.id, requestId })).resolves.toBeNull();
   });
 });
 

@@ -1,8 +1,10 @@
 import { and, count, desc, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { openTestDatabase } from "@/server/db/testing";
-import { apiKeys, auditEvents, memberships, teams } from "@/server/db/schema";
+import { apiKeys, auditEvents, memberships, playgroundPresets, teams, usageEvents } from "@/server/db/schema";
+import { newId } from "@/server/db/ids";
 import { insertTestKey } from "@/server/services/keys/testing";
+import { insertTestPreset } from "@/server/services/playground/testing";
 import { ALL_SCOPES, hasScope, ROLE_SCOPES, ROLES, type Role, type Scope } from "@/server/services/teams/permissions";
 import { loadCatalog, seedCatalog } from "@/server/services/catalog";
 import { createTestUser } from "@/server/services/testing";
@@ -37,6 +39,27 @@ const keysOf = Object.fromEntries(
   ),
 ) as Record<Role, { rotate: string; revoke: string }>;
 
+/** A preset per role to delete, and one playground run in the shared team whose usage roles may read. */
+const presetsOf = Object.fromEntries(
+  await Promise.all(ROLES.map(async (role) => [role, (await insertTestPreset(db, teamId, { name: `Deleted by ${role}` })).id] as const)),
+) as Record<Role, string>;
+const runRequestId = newId("req");
+await db.insert(usageEvents).values({
+  id: runRequestId,
+  teamId,
+  userId: owner.userId,
+  model: "meta-llama/llama-3.1-8b-instruct",
+  endpoint: "chat",
+  source: "playground",
+  inputTokens: 10,
+  outputTokens: 20,
+  costNano: 300n,
+  status: "ok",
+  httpStatus: 200,
+  requestId: runRequestId,
+  createdAt: new Date(),
+});
+
 const GUARDS: Record<string, Guard> = {
   "team.get": { scope: "team:read", input: (teamId) => ({ teamId }) },
   "team.update": {
@@ -68,6 +91,25 @@ const GUARDS: Record<string, Guard> = {
     audit: "key.revoked",
     target: (_teamId, role) => ({ type: "api_key", id: keysOf[role].revoke }),
   },
+  "playground.presets": { scope: "models:read", input: (teamId) => ({ teamId }) },
+  "playground.savePreset": {
+    scope: "inference",
+    input: (teamId, role) => ({
+      teamId,
+      name: `Saved by ${role}`,
+      modelId: "meta-llama/llama-3.1-8b-instruct",
+      params: { temperature: 1 },
+    }),
+    audit: "playground.preset_saved",
+    target: () => ({ type: "playground_preset", id: /^pre_/ }),
+  },
+  "playground.deletePreset": {
+    scope: "inference",
+    input: (teamId, role) => ({ teamId, presetId: presetsOf[role] }),
+    audit: "playground.preset_deleted",
+    target: (_teamId, role) => ({ type: "playground_preset", id: presetsOf[role] }),
+  },
+  "playground.runUsage": { scope: "inference", input: (teamId) => ({ teamId, requestId: runRequestId }) },
 };
 
 const teamProcedures = listProcedures().filter((p) => p.team);
@@ -92,7 +134,8 @@ async function auditCount() {
 async function teamRow() {
   const [row] = await db.select().from(teams).where(eq(teams.id, teamId));
   const keys = await db.select().from(apiKeys).where(eq(apiKeys.teamId, teamId)).orderBy(apiKeys.id);
-  return { ...row, keys };
+  const presets = await db.select().from(playgroundPresets).where(eq(playgroundPresets.teamId, teamId)).orderBy(playgroundPresets.id);
+  return { ...row, keys, presets };
 }
 
 describe("the permission table", () => {
@@ -167,6 +210,11 @@ describe("what an allowed call returns", () => {
   it.each(ROLES)("team.get tells a %s their role and scopes", async (role) => {
     const got = await callerFor(db, members[role]).team.get({ teamId });
     expect(got).toMatchObject({ id: teamId, role, scopes: [...ROLE_SCOPES[role]] });
+  });
+
+  it("playground.runUsage gives a role with inference the run's usage, cost as an exact string", async () => {
+    const usage = await callerFor(db, members.developer).playground.runUsage({ teamId, requestId: runRequestId });
+    expect(usage).toMatchObject({ requestId: runRequestId, inputTokens: 10, outputTokens: 20, costNano: "300", status: "ok" });
   });
 
   it("team.update changes the team and audit.list shows who did it", async () => {

@@ -3,6 +3,7 @@ import { auditRouter } from "./routers/audit";
 import { authRouter } from "./routers/auth";
 import { keysRouter } from "./routers/keys";
 import { modelsRouter } from "./routers/models";
+import { playgroundRouter } from "./routers/playground";
 import { teamRouter } from "./routers/team";
 import { userRouter } from "./routers/user";
 
@@ -13,6 +14,7 @@ export const appRouter = router({
   audit: auditRouter,
   keys: keysRouter,
   models: modelsRouter,
+  playground: playgroundRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -4,3 +4,4 @@ export * from "./audit";
 export * from "./models";
 export * from "./keys";
 export * from "./usage";
+export * from "./playground";
