@@ -16,12 +16,15 @@ const iconButton =
 export function ConversationEditor({
   system,
   turns,
+  focusTurn,
   disabled,
   onSystemChange,
   onTurnsChange,
 }: {
   system: string;
   turns: Turn[];
+  /** A turn just added for the person to write, focused when it appears. */
+  focusTurn: string | null;
   disabled: boolean;
   onSystemChange: (system: string) => void;
   onTurnsChange: (turns: Turn[]) => void;
@@ -97,6 +100,7 @@ export function ConversationEditor({
               </div>
             </div>
             <textarea
+              autoFocus={turn.id === focusTurn}
               value={turn.content}
               disabled={disabled}
               aria-label={`Message ${index + 1} (${turn.role})`}

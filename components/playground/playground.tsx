@@ -50,6 +50,7 @@ export function Playground({
   const [runs, setRuns] = useState<Record<string, PaneRun>>({});
   const [blocked, setBlocked] = useState<string | null>(null);
   const [showCode, setShowCode] = useState(false);
+  const [focusTurn, setFocusTurn] = useState<string | null>(null);
   const controllers = useRef(new Map<string, AbortController>());
   const running = Object.values(runs).some((run) => run.running);
 
@@ -124,10 +125,9 @@ export function Playground({
   };
 
   const keep = (text: string) => {
-    setState((s) => ({
-      ...s,
-      turns: [...s.turns, { id: newId(), role: "assistant", content: text }, { id: newId(), role: "user", content: "" }],
-    }));
+    const next = newId();
+    setState((s) => ({ ...s, turns: [...s.turns, { id: newId(), role: "assistant", content: text }, { id: next, role: "user", content: "" }] }));
+    setFocusTurn(next);
     setRuns({});
   };
 
@@ -211,6 +211,7 @@ export function Playground({
           <ConversationEditor
             system={state.system}
             turns={state.turns}
+            focusTurn={focusTurn}
             disabled={running}
             onSystemChange={(system) => setState((s) => ({ ...s, system }))}
             onTurnsChange={(turns) => setState((s) => ({ ...s, turns }))}
