@@ -191,18 +191,12 @@ export function Pane({
             </Button>
           )}
         </div>
-        <p className="flex flex-wrap gap-x-2 text-xs text-zinc-500 dark:text-zinc-400">
+        <p className="flex flex-wrap gap-x-3 gap-y-0.5 text-xs text-zinc-500 dark:text-zinc-400">
           <span>{formatTokenCount(model.contextWindow)} context</span>
-          <span aria-hidden>·</span>
           <span>
             ${model.pricing.inputPerMillion} in / ${model.pricing.outputPerMillion} out per 1M tokens
           </span>
-          {model.localEngine && (
-            <>
-              <span aria-hidden>·</span>
-              <span>local engine</span>
-            </>
-          )}
+          {model.localEngine && <span>local engine</span>}
         </p>
         {(showParams || invalid) && (
           <div className="pt-2">
