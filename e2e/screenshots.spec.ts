@@ -41,6 +41,7 @@ for (const variant of variants) {
       await page.emulateMedia({ colorScheme: variant.colorScheme });
       await capture(page, `/${team.slug}`, `overview-${variant.name}.png`);
       await capture(page, `/${team.slug}/settings`, `settings-${variant.name}.png`);
+      await capture(page, `/${team.slug}/playground`, `playground-${variant.name}.png`);
       await capture(page, "/account", `account-${variant.name}.png`);
       await capture(page, `/no-such-team-${uniqueId()}`, `not-found-${variant.name}.png`);
     });

@@ -68,12 +68,19 @@ function RecordedUsage({ teamId, requestId }: { teamId: string; requestId: strin
       </p>
     );
   }
+  if (data.status === "error" && data.costNano === "0") {
+    return (
+      <p className="text-xs text-zinc-500 dark:text-zinc-400" data-testid="recorded-usage">
+        Refused before reaching the model: not billed.
+      </p>
+    );
+  }
   return (
     <p className="flex items-center gap-1.5 text-xs text-zinc-600 dark:text-zinc-400" data-testid="recorded-usage">
       <CheckCircle2 className="h-3.5 w-3.5 text-emerald-600 dark:text-emerald-400" aria-hidden />
       Billed to the team: {data.inputTokens.toLocaleString("en")} in · {data.outputTokens.toLocaleString("en")} out ·{" "}
       {formatUsd(BigInt(data.costNano))}
-      {data.status === "cancelled" ? " (stopped)" : data.status === "error" ? " (failed)" : ""}
+      {data.status === "cancelled" ? " (stopped)" : data.status === "error" ? " (failed part-way)" : ""}
     </p>
   );
 }
@@ -119,8 +126,7 @@ function RunErrorNotice({ error }: { error: NonNullable<RunResult["error"]> }) {
       <p className="mt-0.5">{error.message}</p>
       {error.status === 429 && (
         <p className="mt-1 text-xs text-red-700/80 dark:text-red-300/80">
-          Playground runs count against the same limits as your team&apos;s API calls
-          {error.retryAfter !== null ? `; try again in ${error.retryAfter} s` : ""}.
+          Playground runs count against the same limits as your team&apos;s API calls.
         </p>
       )}
     </div>

@@ -13,8 +13,6 @@ export interface RunError {
   message: string;
   code: string | null;
   type: string | null;
-  /** Seconds, from Retry-After, when a limit was hit. */
-  retryAfter: number | null;
 }
 
 export interface RunResult {
@@ -38,14 +36,12 @@ interface ErrorBody {
   error?: { message?: string; code?: string | null; type?: string | null };
 }
 
-function toRunError(status: number, body: ErrorBody | null, retryAfter: string | null): RunError {
-  const seconds = retryAfter === null ? NaN : Number(retryAfter);
+function toRunError(status: number, body: ErrorBody | null): RunError {
   return {
     status,
     message: body?.error?.message ?? `The request failed with status ${status}.`,
     code: body?.error?.code ?? null,
     type: body?.error?.type ?? null,
-    retryAfter: Number.isFinite(seconds) ? seconds : null,
   };
 }
 
@@ -68,13 +64,13 @@ export async function runChat(
     });
   } catch (error) {
     if (signal.aborted) return { ...finish(), finishReason: "stopped" };
-    return { ...finish(), error: { status: 0, message: `Could not reach the server: ${(error as Error).message}`, code: null, type: null, retryAfter: null } };
+    return { ...finish(), error: { status: 0, message: `Could not reach the server: ${(error as Error).message}`, code: null, type: null } };
   }
   result.requestId = response.headers.get("x-request-id");
   callbacks.onStart?.(result.requestId);
   if (!response.ok || !response.body) {
     const parsed = (await response.json().catch(() => null)) as ErrorBody | null;
-    return { ...finish(), error: toRunError(response.status, parsed, response.headers.get("retry-after")) };
+    return { ...finish(), error: toRunError(response.status, parsed) };
   }
 
   const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
@@ -99,7 +95,7 @@ export async function runChat(
           usage?: { prompt_tokens: number; completion_tokens: number } | null;
         } & ErrorBody;
         if (chunk.error) {
-          result.error = toRunError(502, chunk, null);
+          result.error = toRunError(502, chunk);
           continue;
         }
         const choice = chunk.choices?.[0];
@@ -116,7 +112,7 @@ export async function runChat(
     }
   } catch (error) {
     if (!signal.aborted) {
-      result.error = { status: 0, message: `The stream broke off: ${(error as Error).message}`, code: null, type: null, retryAfter: null };
+      result.error = { status: 0, message: `The stream broke off: ${(error as Error).message}`, code: null, type: null };
     }
   }
   if (signal.aborted) result.finishReason = "stopped";
