@@ -44,6 +44,20 @@ const envSchema = z
         .regex(/\.(json|ya?ml)$/i, "must name a .json, .yaml or .yml file")
         .optional(),
     ),
+    /** Regions, instance types and the host fleet to seed instead of the default (server/services/compute/fleet). */
+    COMPUTE_CATALOG_FILE: optionalString.pipe(
+      z
+        .string()
+        .regex(/\.(json|ya?ml)$/i, "must name a .json, .yaml or .yml file")
+        .optional(),
+    ),
+    /** GPUs a team may hold at once per GPU model, unless its own quota says otherwise. */
+    COMPUTE_DEFAULT_GPU_QUOTA: optionalString.pipe(z.coerce.number<string | undefined>().int().min(0).max(1_000_000).default(16)),
+    /** The simulated driver: seconds from launch to running, and the share of launches that fail. */
+    SIMULATED_BOOT_SECONDS: optionalString.pipe(z.coerce.number<string | undefined>().min(0).max(3600).default(8)),
+    SIMULATED_FAILURE_RATE: optionalString.pipe(z.coerce.number<string | undefined>().min(0).max(1).default(0)),
+    /** "false" runs no job worker in the app process (run `npm run worker` instead). */
+    WORKER_IN_PROCESS: optionalString.pipe(z.enum(["true", "false"]).default("true")),
     /** The console's public address, for the API base URL shown in examples; unset: the request's host. */
     PUBLIC_URL: optionalString.pipe(
       z

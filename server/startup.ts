@@ -2,22 +2,28 @@ import { env, EnvError } from "./env";
 import { getDatabase } from "./db";
 import { exitOnSignals, onShutdown } from "./shutdown";
 import { CatalogError, loadCatalog, seedCatalog } from "./services/catalog";
+import { loadComputeCatalog, seedComputeCatalog } from "./services/compute/fleet";
 
 /**
- * Validates the environment and the model catalog (a bad value stops the process with a message
+ * Validates the environment and the model and compute catalogs (a bad value stops the process with a message
  * naming the variable or the catalog field), then opens and migrates the database so that the first
- * request does not wait for it, and seeds the catalog into it.
+ * request does not wait for it, and seeds the catalogs into it.
  */
 export async function startServer(): Promise<void> {
   try {
     env();
     const catalog = loadCatalog(env().CATALOG_FILE);
+    const computeCatalog = loadComputeCatalog(env().COMPUTE_CATALOG_FILE);
     const database = await getDatabase();
     console.info(`Compute Console: database ready (${database.driver === "pglite" ? `embedded, in ${env().DATA_DIR}` : "PostgreSQL"})`);
     const seeded = await seedCatalog(database.db, catalog, new Date());
     console.info(
       `Compute Console: model catalog ready (${catalog.models.length} models from ${env().CATALOG_FILE ?? "the default catalog"}; ` +
         `${seeded.inserted.length} added, ${seeded.updated.length} updated, ${seeded.deleted.length} removed)`,
+    );
+    const fleet = await seedComputeCatalog(database.db, computeCatalog);
+    console.info(
+      `Compute Console: compute catalog ready (${fleet.regions} regions, ${fleet.instanceTypes} instance types, ${fleet.hosts} hosts from ${env().COMPUTE_CATALOG_FILE ?? "the default catalog"})`,
     );
     onShutdown(() => database.close(), 100);
     exitOnSignals();

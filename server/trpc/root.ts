@@ -1,5 +1,9 @@
 import { createCallerFactory, router } from "./init";
 import { auditRouter } from "./routers/audit";
+import { computeRouter } from "./routers/compute";
+import { instancesRouter } from "./routers/instances";
+import { reservationsRouter } from "./routers/reservations";
+import { sshKeysRouter } from "./routers/ssh-keys";
 import { authRouter } from "./routers/auth";
 import { keysRouter } from "./routers/keys";
 import { modelsRouter } from "./routers/models";
@@ -15,6 +19,10 @@ export const appRouter = router({
   keys: keysRouter,
   models: modelsRouter,
   playground: playgroundRouter,
+  compute: computeRouter,
+  instances: instancesRouter,
+  reservations: reservationsRouter,
+  sshKeys: sshKeysRouter,
 });
 
 export type AppRouter = typeof appRouter;

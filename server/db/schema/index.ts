@@ -5,3 +5,4 @@ export * from "./models";
 export * from "./keys";
 export * from "./usage";
 export * from "./playground";
+export * from "./compute";

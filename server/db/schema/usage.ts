@@ -1,6 +1,7 @@
 import { bigint, index, integer, pgTable, text, timestamp } from "drizzle-orm/pg-core";
 
-export type UsageSource = "api" | "playground";
+export type UsageSource = "api" | "playground" | "console";
+export type UsageProduct = "model_tokens" | "instance_hours" | "reservation";
 export type UsageStatus = "ok" | "error" | "cancelled";
 
 /**
@@ -13,10 +14,14 @@ export const usageEvents = pgTable(
     id: text("id").primaryKey(),
     teamId: text("team_id").notNull(),
     /** What was sold: model tokens now; instance time and reservations later. */
-    product: text("product").notNull().default("model_tokens"),
+    product: text("product").$type<UsageProduct>().notNull().default("model_tokens"),
     apiKeyId: text("api_key_id"),
     userId: text("user_id"),
     model: text("model"),
+    /** Instance hours and reservations: the instance type, the instance or reservation, and seconds billed. */
+    instanceTypeId: text("instance_type_id"),
+    resourceId: text("resource_id"),
+    quantitySeconds: integer("quantity_seconds"),
     endpoint: text("endpoint"),
     source: text("source").$type<UsageSource>().notNull(),
     inputTokens: integer("input_tokens").notNull().default(0),

@@ -179,8 +179,17 @@ function toEntry(model: FileModel): CatalogEntry {
 
 /** Validates parsed file content; on failure returns every issue, each naming its field. */
 export function validateCatalog(data: unknown): { ok: true; catalog: Catalog } | { ok: false; issues: CatalogIssue[] } {
-  const result = catalogFileSchema.safeParse(data, { error: issueMessage });
-  if (result.success) return { ok: true, catalog: { models: result.data.models.map(toEntry) } };
+  const result = validateCatalogData(catalogFileSchema, data);
+  return result.ok ? { ok: true, catalog: { models: result.data.models.map(toEntry) } } : result;
+}
+
+/**
+ * Validates the data of an operator's file against `schema`, with messages written for someone
+ * editing that file, each with the path of its field. Shared by the model and compute catalogs.
+ */
+export function validateCatalogData<T>(schema: z.ZodType<T>, data: unknown): { ok: true; data: T } | { ok: false; issues: CatalogIssue[] } {
+  const result = schema.safeParse(data, { error: issueMessage });
+  if (result.success) return { ok: true, data: result.data };
   const issues: CatalogIssue[] = [];
   for (const issue of result.error.issues) {
     if (issue.code === "unrecognized_keys") {

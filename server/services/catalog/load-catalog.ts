@@ -35,12 +35,21 @@ function fail(source: string, heading: string, issues: CatalogIssue[]): never {
   throw new CatalogError(`${heading}:\n${lines.join("\n")}`, issues);
 }
 
+/** What differs between the catalogs that are read this way: the model catalog, the compute catalog. */
+export interface CatalogKind<T> {
+  /** "model catalog", "compute catalog": used in messages. */
+  name: string;
+  /** What the top level must be, e.g. "a mapping with a `models` list". */
+  shape: string;
+  validate(data: unknown): { ok: true; value: T } | { ok: false; issues: CatalogIssue[] };
+}
+
 /**
- * Parses and validates catalog text. `source` starts every issue line: "CATALOG_FILE" for an
- * operator's file, so the message names the setting to look at.
+ * Parses and validates catalog text. `source` starts every issue line: the setting's name (e.g.
+ * "CATALOG_FILE") for an operator's file, so the message names the setting to look at.
  */
-export function parseCatalog(text: string, options: { format: CatalogFormat; source: string; file?: string }): Catalog {
-  const heading = `Invalid model catalog${options.file ? ` in ${options.file}` : ""}`;
+export function parseCatalogText<T>(kind: CatalogKind<T>, text: string, options: { format: CatalogFormat; source: string; file?: string }): T {
+  const heading = `Invalid ${kind.name}${options.file ? ` in ${options.file}` : ""}`;
   let data: unknown;
   try {
     data = options.format === "json" ? JSON.parse(text) : parseYaml(text, { prettyErrors: true });
@@ -49,29 +58,47 @@ export function parseCatalog(text: string, options: { format: CatalogFormat; sou
     fail(options.source, heading, [{ path: "", message: `is not valid ${options.format === "json" ? "JSON" : "YAML"}: ${reason}` }]);
   }
   if (data === null || typeof data !== "object" || Array.isArray(data)) {
-    fail(options.source, heading, [{ path: "", message: "must be a mapping with a `models` list" }]);
+    fail(options.source, heading, [{ path: "", message: `must be ${kind.shape}` }]);
   }
-  const result = validateCatalog(data);
+  const result = kind.validate(data);
   if (!result.ok) fail(options.source, heading, result.issues);
-  return result.catalog;
+  return result.value;
 }
 
 /**
- * Reads the catalog: `catalogFile` (the CATALOG_FILE setting, relative to the working directory;
- * JSON when it ends in .json, YAML for .yaml/.yml) or the default catalog. Throws CatalogError.
+ * Reads a catalog: `file` (an operator's setting, relative to the working directory; JSON when it
+ * ends in .json, YAML for .yaml/.yml) or the default file. Throws CatalogError.
  */
-export function loadCatalog(catalogFile?: string): Catalog {
-  const file = catalogFile ? path.resolve(catalogFile) : DEFAULT_CATALOG_FILE;
-  const source = catalogFile ? "CATALOG_FILE" : path.relative(process.cwd(), DEFAULT_CATALOG_FILE);
+export function readCatalogFile<T>(kind: CatalogKind<T>, options: { file?: string; setting: string; defaultFile: string }): T {
+  const file = options.file ? path.resolve(options.file) : options.defaultFile;
+  const source = options.file ? options.setting : path.relative(process.cwd(), options.defaultFile);
   const format = catalogFormatOf(file);
-  if (!format) fail(source, `Cannot load the model catalog ${file}`, [{ path: "", message: "must end in .json, .yaml or .yml" }]);
+  if (!format) fail(source, `Cannot load the ${kind.name} ${file}`, [{ path: "", message: "must end in .json, .yaml or .yml" }]);
   let text: string;
   try {
     text = readFileSync(file, "utf8");
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const reason = code === "ENOENT" ? "no such file" : code === "EACCES" ? "permission denied" : String((error as Error).message);
-    fail(source, `Cannot load the model catalog ${file}`, [{ path: "", message: `cannot be read (${reason})` }]);
+    fail(source, `Cannot load the ${kind.name} ${file}`, [{ path: "", message: `cannot be read (${reason})` }]);
   }
-  return parseCatalog(text, { format, source, file });
+  return parseCatalogText(kind, text, { format, source, file });
+}
+
+const MODEL_CATALOG: CatalogKind<Catalog> = {
+  name: "model catalog",
+  shape: "a mapping with a `models` list",
+  validate(data) {
+    const result = validateCatalog(data);
+    return result.ok ? { ok: true, value: result.catalog } : result;
+  },
+};
+
+export function parseCatalog(text: string, options: { format: CatalogFormat; source: string; file?: string }): Catalog {
+  return parseCatalogText(MODEL_CATALOG, text, options);
+}
+
+/** The model catalog: CATALOG_FILE, or the default catalog. Throws CatalogError. */
+export function loadCatalog(catalogFile?: string): Catalog {
+  return readCatalogFile(MODEL_CATALOG, { file: catalogFile, setting: "CATALOG_FILE", defaultFile: DEFAULT_CATALOG_FILE });
 }

@@ -18,19 +18,17 @@ const DECIMAL = /^(\d+)(?:\.(\d*))?(?:e([+-]?\d+))?$/i;
 export type PriceConversion = { ok: true; nanoPerToken: bigint } | { ok: false; reason: string };
 
 /**
- * Converts a price in USD per 1M tokens (a number, or a decimal string such as "0.18") to integer
- * nano-USD per token, refusing anything that would need rounding.
+ * A non-negative decimal (a number, or a string such as "0.18" or "2e-3") times 10^`shift`, as an
+ * exact integer; null when it is not a decimal, negative, or would need rounding ("fraction").
  */
-export function usdPerMillionToNanoPerToken(value: number | string): PriceConversion {
+export function shiftDecimal(value: number | string, shift: number): { ok: true; value: bigint } | { ok: false; problem: "format" | "negative" | "fraction" } {
+  if (typeof value === "number" && !Number.isFinite(value)) return { ok: false, problem: "format" };
   const text = typeof value === "number" ? String(value) : value.trim();
-  if (typeof value === "number" && !Number.isFinite(value)) return { ok: false, reason: "must be a finite number" };
-  if (text.startsWith("-")) return { ok: false, reason: "must be ≥ 0" };
+  if (text.startsWith("-")) return { ok: false, problem: "negative" };
   const match = DECIMAL.exec(text.replace(/^\+/, ""));
-  if (!match) return { ok: false, reason: "must be a decimal number of USD per 1M tokens, e.g. 0.18" };
+  if (!match) return { ok: false, problem: "format" };
   const [, whole = "", fraction = "", exponent = "0"] = match;
-  // Shift the decimal point: 3 places for USD per 1M → nano-USD per token, plus any exponent.
-  const shift = 3 + Number(exponent);
-  const pointAt = whole.length + shift; // position of the decimal point within `whole + fraction`
+  const pointAt = whole.length + shift + Number(exponent); // position of the decimal point within `whole + fraction`
   const all = whole + fraction;
   let integerPart: string;
   let remainder: string;
@@ -44,7 +42,22 @@ export function usdPerMillionToNanoPerToken(value: number | string): PriceConver
     integerPart = all.slice(0, pointAt);
     remainder = all.slice(pointAt);
   }
-  if (/[1-9]/.test(remainder)) {
+  if (/[1-9]/.test(remainder)) return { ok: false, problem: "fraction" };
+  return { ok: true, value: BigInt(integerPart === "" ? "0" : integerPart) };
+}
+
+/**
+ * Converts a price in USD per 1M tokens (a number, or a decimal string such as "0.18") to integer
+ * nano-USD per token, refusing anything that would need rounding.
+ */
+export function usdPerMillionToNanoPerToken(value: number | string): PriceConversion {
+  // 3 places: USD per 1M tokens → nano-USD per token.
+  const shifted = shiftDecimal(value, 3);
+  if (!shifted.ok) {
+    if (shifted.problem === "negative") return { ok: false, reason: "must be ≥ 0" };
+    if (shifted.problem === "format") {
+      return { ok: false, reason: typeof value === "number" ? "must be a finite number" : "must be a decimal number of USD per 1M tokens, e.g. 0.18" };
+    }
     return {
       ok: false,
       reason:
@@ -52,9 +65,8 @@ export function usdPerMillionToNanoPerToken(value: number | string): PriceConver
         "(0.001 USD per 1M tokens = 1 nano-USD per token)",
     };
   }
-  const nano = BigInt(integerPart === "" ? "0" : integerPart);
-  if (nano > MAX_NANO_PER_TOKEN) return { ok: false, reason: `must be ≤ ${MAX_USD_PER_MILLION}` };
-  return { ok: true, nanoPerToken: nano };
+  if (shifted.value > MAX_NANO_PER_TOKEN) return { ok: false, reason: `must be ≤ ${MAX_USD_PER_MILLION}` };
+  return { ok: true, nanoPerToken: shifted.value };
 }
 
 /** 180n → "0.18", 3500n → "3.5", 0n → "0": the exact USD per 1M tokens, without trailing zeros. */

@@ -7,11 +7,11 @@ export const ROLES = ["owner", "admin", "developer", "billing", "viewer"] as con
 export type Role = (typeof ROLES)[number];
 
 export const ROLE_SCOPES = {
-  owner: ["team:read", "team:write", "audit:read", "models:read", "keys:read", "keys:write", "inference", "usage:read"],
-  admin: ["team:read", "team:write", "audit:read", "models:read", "keys:read", "keys:write", "inference", "usage:read"],
-  developer: ["team:read", "models:read", "keys:read", "keys:write", "inference", "usage:read"],
-  billing: ["team:read", "models:read", "keys:read", "usage:read"],
-  viewer: ["team:read", "models:read", "keys:read"],
+  owner: ["team:read", "team:write", "audit:read", "models:read", "keys:read", "keys:write", "inference", "usage:read", "compute:read", "compute:write"],
+  admin: ["team:read", "team:write", "audit:read", "models:read", "keys:read", "keys:write", "inference", "usage:read", "compute:read", "compute:write"],
+  developer: ["team:read", "models:read", "keys:read", "keys:write", "inference", "usage:read", "compute:read", "compute:write"],
+  billing: ["team:read", "models:read", "keys:read", "usage:read", "compute:read"],
+  viewer: ["team:read", "models:read", "keys:read", "compute:read"],
 } as const satisfies Record<Role, readonly string[]>;
 
 export type Scope = (typeof ROLE_SCOPES)[Role][number];
