@@ -2,7 +2,7 @@ import type { Db } from "@/server/db";
 import { AppError } from "./errors";
 import { hasScope, type Role, type Scope } from "./teams/permissions";
 
-export type Actor = { type: "user"; userId: string } | { type: "anonymous" } | { type: "system" };
+export type Actor = { type: "user"; userId: string } | { type: "api_key"; keyId: string } | { type: "anonymous" } | { type: "system" };
 
 export interface RequestInfo {
   ip: string | null;

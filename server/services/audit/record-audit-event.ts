@@ -15,7 +15,7 @@ export interface AuditInput {
 /** Writes one audit event. Pass the transaction that makes the change so both commit or neither. */
 export async function recordAuditEvent(db: Db | Tx, ctx: ServiceContext, input: AuditInput): Promise<void> {
   const overridden = input.actorId !== undefined;
-  const actorId = overridden ? input.actorId : ctx.actor.type === "user" ? ctx.actor.userId : null;
+  const actorId = overridden ? input.actorId : ctx.actor.type === "user" ? ctx.actor.userId : ctx.actor.type === "api_key" ? ctx.actor.keyId : null;
   const actorType = overridden ? (input.actorId ? "user" : "anonymous") : ctx.actor.type;
   await db.insert(auditEvents).values({
     id: newId("aud"),

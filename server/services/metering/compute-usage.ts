@@ -1,0 +1,51 @@
+import type { Db, Tx } from "@/server/db";
+import { usageEvents } from "@/server/db/schema";
+
+const NANO_PER_HOUR_TO_PER_SECOND = 3600n;
+
+/** Per-second billing: the cost of `seconds` at a price per hour, rounded half up to a nano-USD. */
+export function costForSeconds(nanoPerHour: bigint, seconds: number): bigint {
+  return (nanoPerHour * BigInt(Math.max(0, Math.floor(seconds))) + NANO_PER_HOUR_TO_PER_SECOND / 2n) / NANO_PER_HOUR_TO_PER_SECOND;
+}
+
+export interface ComputeUsage {
+  /** Deterministic, e.g. `use_ins_<instance id>`: written twice, it counts once. */
+  id: string;
+  teamId: string;
+  product: "instance_hours" | "reservation";
+  instanceTypeId: string;
+  resourceId: string;
+  userId: string | null;
+  apiKeyId: string | null;
+  source: "console" | "api";
+  quantitySeconds: number;
+  costNano: bigint;
+  at: Date;
+}
+
+/**
+ * Writes one instance-time or reservation charge to the usage ledger, inside the caller's
+ * transaction so that the charge and the state change that causes it commit together. A retry
+ * (same id) writes nothing.
+ */
+export async function recordComputeUsage(db: Db | Tx, usage: ComputeUsage): Promise<boolean> {
+  const written = await db
+    .insert(usageEvents)
+    .values({
+      id: usage.id,
+      teamId: usage.teamId,
+      product: usage.product,
+      instanceTypeId: usage.instanceTypeId,
+      resourceId: usage.resourceId,
+      userId: usage.userId,
+      apiKeyId: usage.apiKeyId,
+      source: usage.source,
+      quantitySeconds: usage.quantitySeconds,
+      costNano: usage.costNano,
+      status: "ok",
+      createdAt: usage.at,
+    })
+    .onConflictDoNothing({ target: usageEvents.id })
+    .returning({ id: usageEvents.id });
+  return written.length > 0;
+}
