@@ -14,6 +14,13 @@ export interface GatewayHandlerOptions {
   /** Paths under which the API is served: `/api/v1` in the console, also `/v1` standalone. */
   basePaths: string[];
   tokenizer: Tokenizer;
+  /** More of the public API under the same base paths (the compute API), with its own auth. */
+  extra?: ExtraRoutes;
+}
+
+export interface ExtraRoutes {
+  handles(path: string): boolean;
+  handle(request: Request, path: string, requestId: string): Promise<Response>;
 }
 
 function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {
@@ -93,6 +100,7 @@ export function createGatewayHandler(deps: GatewayDeps, options: GatewayHandlerO
       const path = url.pathname.slice(base.length).replace(/\/+$/, "") || "/";
       const method = request.method.toUpperCase();
       const call = { requestId, signal: request.signal };
+      if (options.extra?.handles(path)) return await options.extra.handle(request, path, requestId);
 
       if (path === "/models" || path.startsWith("/models/")) {
         if (method !== "GET") throw methodNotAllowed(method, path);

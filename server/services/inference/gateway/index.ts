@@ -5,7 +5,7 @@ import type { Engine } from "../types";
 import { createCatalogCache } from "./catalog-cache";
 import { createEngineRouter } from "./engine-router";
 import type { Tokenizer } from "./generate";
-import { createGatewayHandler } from "./handler";
+import { createGatewayHandler, type ExtraRoutes } from "./handler";
 import type { RateLimiter } from "./rate-limit";
 import type { GatewayCaller, GatewayDeps, GatewayLimits } from "./types";
 import type { UpstreamTimeouts } from "./upstream";
@@ -26,6 +26,7 @@ export interface GatewayOptions {
   timeouts: UpstreamTimeouts;
   env?: Record<string, string | undefined>;
   usageFlushIntervalMs?: number;
+  extra?: ExtraRoutes;
 }
 
 export interface Gateway {
@@ -49,7 +50,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     usage: createUsageWriter(options.db, options.log, { flushIntervalMs: options.usageFlushIntervalMs }),
     limits: options.limits,
   };
-  const { handle, chatAs } = createGatewayHandler(deps, { basePaths: options.basePaths, tokenizer: options.tokenizer });
+  const { handle, chatAs } = createGatewayHandler(deps, { basePaths: options.basePaths, tokenizer: options.tokenizer, extra: options.extra });
   return {
     handle,
     chatAs,
