@@ -1,12 +1,7 @@
 import type { Db, Tx } from "@/server/db";
 import { usageEvents } from "@/server/db/schema";
 
-const NANO_PER_HOUR_TO_PER_SECOND = 3600n;
-
-/** Per-second billing: the cost of `seconds` at a price per hour, rounded half up to a nano-USD. */
-export function costForSeconds(nanoPerHour: bigint, seconds: number): bigint {
-  return (nanoPerHour * BigInt(Math.max(0, Math.floor(seconds))) + NANO_PER_HOUR_TO_PER_SECOND / 2n) / NANO_PER_HOUR_TO_PER_SECOND;
-}
+export { costForSeconds } from "./cost";
 
 export interface ComputeUsage {
   /** Deterministic, e.g. `use_ins_<instance id>`: written twice, it counts once. */

@@ -11,3 +11,8 @@ export function tokenCost(
 export function monthKey(at: Date): string {
   return `${at.getUTCFullYear()}-${String(at.getUTCMonth() + 1).padStart(2, "0")}-01`;
 }
+
+/** Per-second billing: the cost of `seconds` at a price per hour, rounded half up to a nano-USD. */
+export function costForSeconds(nanoPerHour: bigint, seconds: number): bigint {
+  return (nanoPerHour * BigInt(Math.max(0, Math.floor(seconds))) + 1800n) / 3600n;
+}
