@@ -97,6 +97,8 @@ export default defineConfig({
       AUTH_GOOGLE_SECRET: "",
       SIGN_IN_MAX_FAILURES: "3",
       SIGN_IN_LOCKOUT_MINUTES: "15",
+      // Simulated machines boot in 2 s instead of 8, so lifecycle tests wait less.
+      SIMULATED_BOOT_SECONDS: "2",
       LOG_LEVEL: "warn",
     },
   },

@@ -5,6 +5,10 @@
  * Each test makes its own users with unique emails, so tests never depend on one another or on
  * what is already in the database.
  */
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import {
   test as base,
   expect,
@@ -251,3 +255,30 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
     { scope: "worker", timeout: 60_000 },
   ],
 });
+
+// ---------------------------------------------------------------------------------------------
+// SSH keys
+// ---------------------------------------------------------------------------------------------
+
+/** Used where ssh-keygen is not installed; its fingerprint is what `ssh-keygen -lf` printed for it. */
+const FIXED_KEY = {
+  publicKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIEsU/tiKc05bCXiPsJ9ZMb0EKLpIYC6UoO/MEgtWCYql fixture-ed25519@example",
+  comment: "fixture-ed25519@example",
+  fingerprint: "SHA256:lSjeQeZthLn3b2HfgzoJIlJCYJviXIrQPnqatdhY6n0",
+};
+
+/** A fresh key from ssh-keygen, with the fingerprint it prints, or the fixed key without it. */
+export function publicKeyForTest(comment: string): { publicKey: string; comment: string; fingerprint: string } {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "cc-e2e-ssh-"));
+  try {
+    const file = path.join(dir, "id_ed25519");
+    execFileSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", comment, "-f", file], { stdio: "ignore" });
+    const fingerprint = execFileSync("ssh-keygen", ["-lf", `${file}.pub`], { encoding: "utf8" }).split(" ")[1]!;
+    return { publicKey: readFileSync(`${file}.pub`, "utf8"), comment, fingerprint };
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+    return FIXED_KEY;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

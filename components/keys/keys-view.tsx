@@ -59,7 +59,7 @@ export function KeysView({
       {keys.length === 0 ? (
         <EmptyState canWrite={canWrite} onCreate={() => setCreating(true)} />
       ) : (
-        <Card className="overflow-x-auto">
+        <Card className="relative overflow-x-auto">
           <table className="w-full text-sm">
             <thead className="border-b border-zinc-200 bg-zinc-50 dark:border-zinc-800 dark:bg-zinc-900/60">
               <tr>

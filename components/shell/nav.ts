@@ -1,4 +1,4 @@
-import { Activity, Boxes, KeyRound, LayoutDashboard, MessagesSquare, Settings, type LucideIcon } from "lucide-react";
+import { Activity, Boxes, CalendarClock, KeyRound, KeySquare, LayoutDashboard, MessagesSquare, Server, Settings, type LucideIcon } from "lucide-react";
 import type { Scope } from "@/server/services/teams/permissions";
 
 export interface NavItem {
@@ -15,7 +15,10 @@ export const NAV_ITEMS: NavItem[] = [
   { label: "Overview", path: "", icon: LayoutDashboard, scope: "team:read" },
   { label: "Models", path: "/models", icon: Boxes, scope: "models:read" },
   { label: "Playground", path: "/playground", icon: MessagesSquare, scope: "models:read" },
+  { label: "Instances", path: "/instances", icon: Server, scope: "compute:read" },
+  { label: "Reservations", path: "/reservations", icon: CalendarClock, scope: "compute:read" },
   { label: "API keys", path: "/keys", icon: KeyRound, scope: "keys:read" },
+  { label: "SSH keys", path: "/ssh-keys", icon: KeySquare, scope: "compute:read" },
   { label: "Activity", path: "/activity", icon: Activity, scope: "audit:read" },
   { label: "Settings", path: "/settings", icon: Settings, scope: "team:read" },
 ];

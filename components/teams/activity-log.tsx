@@ -5,9 +5,12 @@ import { useTRPC } from "@/components/trpc/client";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { Avatar } from "@/components/shell/avatar";
+import { INSTANCE_AUDIT_LABELS } from "@/server/services/compute/instances/schemas";
+import { SSH_KEY_AUDIT_LABELS } from "@/server/services/compute/ssh-keys/schemas";
 import { PLAYGROUND_AUDIT_LABELS } from "@/server/services/playground/schemas";
 
 const ACTION_LABELS: Record<string, string> = {
+  "compute.quota_set": "changed a GPU quota",
   "team.created": "created the team",
   "team.updated": "changed team settings",
 };
@@ -18,6 +21,13 @@ const NAMED_ACTIONS: Record<string, string> = {
   "key.rotated": "rotated API key",
   "key.revoked": "revoked API key",
   ...PLAYGROUND_AUDIT_LABELS,
+  ...SSH_KEY_AUDIT_LABELS,
+  ...INSTANCE_AUDIT_LABELS,
+  "reservation.purchased": "reserved capacity block",
+  "reservation.extended": "extended capacity block",
+  "reservation.cancelled": "cancelled capacity block",
+  "reservation.started": "started capacity block",
+  "reservation.completed": "ended capacity block",
 };
 
 function describe(action: string, metadata: Record<string, unknown>): string {

@@ -53,18 +53,28 @@ const STATUS: Record<AppErrorCode, [number, string]> = {
   INTERNAL: [500, "api_error"],
 };
 
+const PARAM_NAMES: Record<string, string> = { instanceTypeId: "instance_type", regionId: "region" };
+
+/** The API's name for a service's field: snake_case, and ids named as the API names them. */
+function apiParam(field: string): string {
+  return PARAM_NAMES[field] ?? field.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+}
+
 /** A service's AppError or a validation failure, as the API's error; anything else is not ours to explain. */
 export function toApiError(error: unknown): GatewayError | null {
   if (error instanceof GatewayError) return error;
   if (error instanceof AppError) {
     const [status, type] = STATUS[error.code];
-    const param = Object.keys(error.details.fieldErrors ?? {})[0] ?? null;
+    const field = Object.keys(error.details.fieldErrors ?? {})[0];
+    const param = field ? apiParam(field) : null;
     const headers: Record<string, string> = error.details.retryAfterSeconds ? { "retry-after": String(error.details.retryAfterSeconds) } : {};
+    // A reused Idempotency-Key with another body: 422, as the request itself is well-formed.
+    if (error.details.reason === "idempotency_key_reused") return new GatewayError(422, type, "idempotency_key_reused", error.message, "Idempotency-Key", headers);
     return new GatewayError(status, type, error.code === "FORBIDDEN" ? "insufficient_scope" : error.code.toLowerCase(), error.message, param, headers);
   }
   if (error instanceof ZodError) {
     const issue = error.issues[0];
-    const param = issue?.path.map(String).join(".") || null;
+    const param = issue?.path.map((part) => apiParam(String(part))).join(".") || null;
     return invalidRequest(param ? `Invalid '${param}': ${issue!.message}` : (issue?.message ?? "Invalid request."), param);
   }
   return null;

@@ -6,6 +6,8 @@ import { consoleLogger } from "@/server/services/context";
 import { countChatTokens, countTokens, createLocalEngine } from "@/server/services/inference/local";
 import type { Engine } from "@/server/services/inference/types";
 import { onShutdown } from "@/server/shutdown";
+import { createComputeApi } from "./compute-api";
+import { COMPUTE_ROUTES } from "./compute-routes";
 
 async function rateLimiterFromEnv(): Promise<RateLimiter> {
   const url = env().REDIS_URL;
@@ -37,6 +39,7 @@ export async function gatewayFromEnv(basePaths: string[]): Promise<Gateway> {
     rateLimiter: await rateLimiterFromEnv(),
     localEngine: getLocalEngine,
     tokenizer: { countTokens, countChatTokens },
+    extra: createComputeApi({ db: await getDb(), now: () => new Date(), log: consoleLogger }, COMPUTE_ROUTES),
     timeouts: {
       connectMs: e.UPSTREAM_CONNECT_TIMEOUT_MS,
       firstTokenMs: e.UPSTREAM_FIRST_TOKEN_TIMEOUT_MS,

@@ -1,17 +1,22 @@
 import { and, count, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { openTestDatabase } from "@/server/db/testing";
-import { apiKeys, auditEvents, memberships, playgroundPresets, teams, usageEvents } from "@/server/db/schema";
+import { apiKeys, auditEvents, instances, memberships, playgroundPresets, sshKeys, teams, usageEvents } from "@/server/db/schema";
 import { newId } from "@/server/db/ids";
 import { insertTestKey } from "@/server/services/keys/testing";
 import { insertTestPreset } from "@/server/services/playground/testing";
+import { insertTestSshKey, newTestPublicKey } from "@/server/services/compute/ssh-keys/testing";
 import { loadCatalog, seedCatalog } from "@/server/services/catalog";
+import { insertTestReservation, testPurchaseInput } from "@/server/services/compute/reservations/testing";
+import { loadComputeCatalog, seedComputeCatalog } from "@/server/services/compute/fleet";
+import { insertTestInstance } from "@/server/services/compute/instances/testing";
 import { createTestUser } from "@/server/services/testing";
 import { callerFor, callPath, listProcedures, trpcError } from "./testing";
 
 const { db } = await openTestDatabase();
 // The catalog is global; seeded so that models.get has a model to return.
 await seedCatalog(db, loadCatalog(), new Date());
+await seedComputeCatalog(db, loadComputeCatalog());
 
 /** A key in the team (inserted directly, no audit event), or a made-up id when the team does not exist. */
 async function keyIn(teamId: string): Promise<string> {
@@ -23,6 +28,24 @@ async function keyIn(teamId: string): Promise<string> {
 async function presetIn(teamId: string): Promise<string> {
   const [team] = await db.select({ id: teams.id }).from(teams).where(eq(teams.id, teamId));
   return team ? (await insertTestPreset(db, teamId)).id : "pre_doesNotExist00000000";
+}
+
+/** An SSH key in the team (inserted directly, no audit event), or a made-up id when the team does not exist. */
+async function sshKeyIn(teamId: string): Promise<string> {
+  const [team] = await db.select({ id: teams.id }).from(teams).where(eq(teams.id, teamId));
+  return team ? (await insertTestSshKey(db, teamId)).id : "ssh_doesNotExist00000000";
+}
+
+/** A reservation bought by the team's owner, or a made-up id when the team does not exist. */
+async function reservationIn(teamId: string): Promise<string> {
+  const [team] = await db.select({ id: teams.id }).from(teams).where(eq(teams.id, teamId));
+  return team ? (await insertTestReservation(db, teamId)).id : "res_doesNotExist00000000";
+}
+
+/** An instance in the team (inserted directly, no audit event), or a made-up id when the team does not exist. */
+async function instanceIn(teamId: string): Promise<string> {
+  const [team] = await db.select({ id: teams.id }).from(teams).where(eq(teams.id, teamId));
+  return team ? (await insertTestInstance(db, teamId)).id : "ins_doesNotExist00000000";
 }
 
 /**
@@ -58,13 +81,45 @@ const INPUTS: Record<string, (teamId: string) => unknown> = {
   "playground.deletePreset": async (teamId) => ({ teamId, presetId: await presetIn(teamId) }),
   // A run id is not a resource that can be refused: another team's looks like one not yet metered (null).
   "playground.runUsage": (teamId) => ({ teamId, requestId: "req_isolationRun0000000000000" }),
+  "compute.catalog": (teamId) => ({ teamId }),
+  "compute.freeNow": (teamId) => ({ teamId, instanceTypeId: "gpu-1x-h100-sxm" }),
+  "compute.availability": (teamId) => ({ teamId, instanceTypeId: "gpu-1x-h100-sxm", days: 14, bucket: "day" }),
+  "reservations.search": (teamId) => ({
+    teamId,
+    instanceTypeId: "gpu-1x-h100-sxm",
+    instanceCount: 1,
+    durationHours: 2,
+    earliestStart: new Date(),
+    latestEnd: new Date(Date.now() + 7 * 86_400_000),
+  }),
+  "reservations.purchase": async (teamId) => ({ teamId, ...(await testPurchaseInput(db)) }),
+  "reservations.cancel": async (teamId) => ({ teamId, reservationId: await reservationIn(teamId) }),
+  "reservations.extend": async (teamId) => ({ teamId, reservationId: await reservationIn(teamId), hours: 1 }),
+  "reservations.list": (teamId) => ({ teamId }),
+  "reservations.get": async (teamId) => ({ teamId, reservationId: await reservationIn(teamId) }),
+  "sshKeys.list": (teamId) => ({ teamId }),
+  "sshKeys.add": (teamId) => ({ teamId, name: "Isolation key", publicKey: newTestPublicKey() }),
+  "sshKeys.delete": async (teamId) => ({ teamId, sshKeyId: await sshKeyIn(teamId) }),
+  "quotas.usage": (teamId) => ({ teamId }),
+  "instances.list": (teamId) => ({ teamId }),
+  "instances.get": async (teamId) => ({ teamId, instanceId: await instanceIn(teamId) }),
+  "instances.images": (teamId) => ({ teamId }),
+  "instances.launch": async (teamId) => ({
+    teamId,
+    name: "isolation-box",
+    instanceTypeId: "gpu-1x-l40s",
+    regionId: "us-east-1",
+    image: "ubuntu-24.04-cuda-12.8",
+    sshKeyIds: [await sshKeyIn(teamId)],
+  }),
+  "instances.terminate": async (teamId) => ({ teamId, instanceId: await instanceIn(teamId) }),
 };
 
 /** Input fields naming a resource that belongs to one team. */
-const TEAM_RESOURCE_ID_FIELDS = ["keyId", "presetId"];
+const TEAM_RESOURCE_ID_FIELDS = ["keyId", "presetId", "sshKeyId", "reservationId", "instanceId"];
 
 /** Procedures acting on one resource of the team, named by a TEAM_RESOURCE_ID_FIELDS id in their input. */
-const RESOURCE_PROCEDURES = ["keys.get", "keys.revoke", "keys.rotate", "keys.usage", "playground.deletePreset"];
+const RESOURCE_PROCEDURES = ["keys.get", "keys.revoke", "keys.rotate", "keys.usage", "playground.deletePreset", "sshKeys.delete", "reservations.cancel", "reservations.extend", "reservations.get", "instances.get", "instances.terminate"];
 
 /** Procedures that anyone may call. Adding one here is a deliberate, reviewable decision. */
 const PUBLIC = new Set(["auth.signUp"]);
@@ -83,7 +138,9 @@ async function snapshot(teamId: string) {
   const members = await db.select().from(memberships).where(eq(memberships.teamId, teamId));
   const keys = await db.select().from(apiKeys).where(eq(apiKeys.teamId, teamId)).orderBy(apiKeys.id);
   const presets = await db.select().from(playgroundPresets).where(eq(playgroundPresets.teamId, teamId)).orderBy(playgroundPresets.id);
-  return { team, auditRows: audit?.n, members, keys, presets };
+  const ssh = await db.select().from(sshKeys).where(eq(sshKeys.teamId, teamId)).orderBy(sshKeys.id);
+  const instanceRows = await db.select().from(instances).where(eq(instances.teamId, teamId)).orderBy(instances.id);
+  return { team, auditRows: audit?.n, members, keys, presets, ssh, instanceRows };
 }
 
 describe("procedure inventory", () => {

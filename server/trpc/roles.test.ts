@@ -1,18 +1,23 @@
 import { and, count, desc, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { openTestDatabase } from "@/server/db/testing";
-import { apiKeys, auditEvents, memberships, playgroundPresets, teams, usageEvents } from "@/server/db/schema";
+import { apiKeys, auditEvents, instances, memberships, playgroundPresets, sshKeys, teams, usageEvents } from "@/server/db/schema";
 import { newId } from "@/server/db/ids";
 import { insertTestKey } from "@/server/services/keys/testing";
 import { insertTestPreset } from "@/server/services/playground/testing";
+import { insertTestSshKey, newTestPublicKey } from "@/server/services/compute/ssh-keys/testing";
 import { ALL_SCOPES, hasScope, ROLE_SCOPES, ROLES, type Role, type Scope } from "@/server/services/teams/permissions";
 import { loadCatalog, seedCatalog } from "@/server/services/catalog";
+import { insertTestReservation, testPurchaseInput } from "@/server/services/compute/reservations/testing";
+import { loadComputeCatalog, seedComputeCatalog } from "@/server/services/compute/fleet";
+import { insertTestInstance } from "@/server/services/compute/instances/testing";
 import { createTestUser } from "@/server/services/testing";
 import { callerFor, callPath, listProcedures, TEST_REQUEST, trpcError } from "./testing";
 
 const { db } = await openTestDatabase();
 // The catalog is global; seeded so that models.get has a model to return.
 await seedCatalog(db, loadCatalog(), new Date());
+await seedComputeCatalog(db, loadComputeCatalog());
 
 interface Guard {
   /** The scope the procedure declares with requires(); the expected outcome follows from hasScope. */
@@ -43,7 +48,28 @@ const keysOf = Object.fromEntries(
 const presetsOf = Object.fromEntries(
   await Promise.all(ROLES.map(async (role) => [role, (await insertTestPreset(db, teamId, { name: `Deleted by ${role}` })).id] as const)),
 ) as Record<Role, string>;
+/** An SSH key per role to delete. */
+const sshKeysOf = Object.fromEntries(
+  await Promise.all(ROLES.map(async (role) => [role, (await insertTestSshKey(db, teamId, { name: `Deleted by ${role}` })).id] as const)),
+) as Record<Role, string>;
+/** A key every launch uses, one instance to read, and one per role to terminate. */
+const launchSshKeyId = (await insertTestSshKey(db, teamId, { name: "Launch key" })).id;
+const sharedInstanceId = (await insertTestInstance(db, teamId, { name: "shared" })).id;
+const instancesOf = Object.fromEntries(
+  await Promise.all(ROLES.map(async (role) => [role, (await insertTestInstance(db, teamId, { name: `terminated-by-${role}` })).id] as const)),
+) as Record<Role, string>;
 const runRequestId = newId("req");
+/** Reservations of the shared team: one to read, and one per role to cancel and to extend; a purchase per role. */
+const sharedReservationId = (await insertTestReservation(db, teamId)).id;
+const reservationsOf = Object.fromEntries(
+  await Promise.all(
+    ROLES.map(async (role) => {
+      const cancel = (await insertTestReservation(db, teamId)).id;
+      const extend = (await insertTestReservation(db, teamId)).id;
+      return [role, { cancel, extend, purchase: await testPurchaseInput(db) }] as const;
+    }),
+  ),
+) as Record<Role, { cancel: string; extend: string; purchase: Awaited<ReturnType<typeof testPurchaseInput>> }>;
 await db.insert(usageEvents).values({
   id: runRequestId,
   teamId,
@@ -110,6 +136,69 @@ const GUARDS: Record<string, Guard> = {
     target: (_teamId, role) => ({ type: "playground_preset", id: presetsOf[role] }),
   },
   "playground.runUsage": { scope: "inference", input: (teamId) => ({ teamId, requestId: runRequestId }) },
+  "compute.catalog": { scope: "compute:read", input: (teamId) => ({ teamId }) },
+  "compute.freeNow": { scope: "compute:read", input: (teamId) => ({ teamId, instanceTypeId: "gpu-1x-h100-sxm" }) },
+  "compute.availability": { scope: "compute:read", input: (teamId) => ({ teamId, instanceTypeId: "gpu-1x-h100-sxm" }) },
+  "reservations.search": {
+    scope: "compute:read",
+    input: (teamId) => ({ teamId, instanceTypeId: "gpu-1x-h100-sxm", instanceCount: 1, durationHours: 1, earliestStart: new Date(), latestEnd: new Date(Date.now() + 3 * 86_400_000) }),
+  },
+  "reservations.list": { scope: "compute:read", input: (teamId) => ({ teamId }) },
+  "reservations.get": { scope: "compute:read", input: (teamId) => ({ teamId, reservationId: sharedReservationId }) },
+  "reservations.purchase": {
+    scope: "compute:write",
+    input: (teamId, role) => ({ teamId, ...reservationsOf[role].purchase }),
+    audit: "reservation.purchased",
+    target: () => ({ type: "reservation", id: /^res_/ }),
+  },
+  "reservations.cancel": {
+    scope: "compute:write",
+    input: (teamId, role) => ({ teamId, reservationId: reservationsOf[role].cancel }),
+    audit: "reservation.cancelled",
+    target: (_teamId, role) => ({ type: "reservation", id: reservationsOf[role].cancel }),
+  },
+  "reservations.extend": {
+    scope: "compute:write",
+    input: (teamId, role) => ({ teamId, reservationId: reservationsOf[role].extend, hours: 1 }),
+    audit: "reservation.extended",
+    target: (_teamId, role) => ({ type: "reservation", id: reservationsOf[role].extend }),
+  },
+  "sshKeys.list": { scope: "compute:read", input: (teamId) => ({ teamId }) },
+  "sshKeys.add": {
+    scope: "compute:write",
+    input: (teamId, role) => ({ teamId, name: `Added by ${role}`, publicKey: newTestPublicKey() }),
+    audit: "ssh_key.added",
+    target: () => ({ type: "ssh_key", id: /^ssh_/ }),
+  },
+  "sshKeys.delete": {
+    scope: "compute:write",
+    input: (teamId, role) => ({ teamId, sshKeyId: sshKeysOf[role] }),
+    audit: "ssh_key.deleted",
+    target: (_teamId, role) => ({ type: "ssh_key", id: sshKeysOf[role] }),
+  },
+  "quotas.usage": { scope: "compute:read", input: (teamId) => ({ teamId }) },
+  "instances.list": { scope: "compute:read", input: (teamId) => ({ teamId }) },
+  "instances.get": { scope: "compute:read", input: (teamId) => ({ teamId, instanceId: sharedInstanceId }) },
+  "instances.images": { scope: "compute:read", input: (teamId) => ({ teamId }) },
+  "instances.launch": {
+    scope: "compute:write",
+    input: (teamId, role) => ({
+      teamId,
+      name: `launched-by-${role}`,
+      instanceTypeId: "gpu-1x-l40s",
+      regionId: "us-east-1",
+      image: "ubuntu-24.04-cuda-12.8",
+      sshKeyIds: [launchSshKeyId],
+    }),
+    audit: "instance.launched",
+    target: () => ({ type: "instance", id: /^ins_/ }),
+  },
+  "instances.terminate": {
+    scope: "compute:write",
+    input: (teamId, role) => ({ teamId, instanceId: instancesOf[role] }),
+    audit: "instance.terminated",
+    target: (_teamId, role) => ({ type: "instance", id: instancesOf[role] }),
+  },
 };
 
 const teamProcedures = listProcedures().filter((p) => p.team);
@@ -135,7 +224,9 @@ async function teamRow() {
   const [row] = await db.select().from(teams).where(eq(teams.id, teamId));
   const keys = await db.select().from(apiKeys).where(eq(apiKeys.teamId, teamId)).orderBy(apiKeys.id);
   const presets = await db.select().from(playgroundPresets).where(eq(playgroundPresets.teamId, teamId)).orderBy(playgroundPresets.id);
-  return { ...row, keys, presets };
+  const ssh = await db.select().from(sshKeys).where(eq(sshKeys.teamId, teamId)).orderBy(sshKeys.id);
+  const instanceRows = await db.select().from(instances).where(eq(instances.teamId, teamId)).orderBy(instances.id);
+  return { ...row, keys, presets, ssh, instanceRows };
 }
 
 describe("the permission table", () => {

@@ -4,6 +4,7 @@ import { computeRouter } from "./routers/compute";
 import { instancesRouter } from "./routers/instances";
 import { reservationsRouter } from "./routers/reservations";
 import { sshKeysRouter } from "./routers/ssh-keys";
+import { quotasRouter } from "./routers/quotas";
 import { authRouter } from "./routers/auth";
 import { keysRouter } from "./routers/keys";
 import { modelsRouter } from "./routers/models";
@@ -23,6 +24,7 @@ export const appRouter = router({
   instances: instancesRouter,
   reservations: reservationsRouter,
   sshKeys: sshKeysRouter,
+  quotas: quotasRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -107,6 +107,10 @@ export const reservations = pgTable(
     /** SHA-256 of the purchase request, so a reused key with another body is refused. */
     requestHash: text("request_hash"),
     endWarningSentAt: timestamp("end_warning_sent_at", { withTimezone: true }),
+    /** How many times the block was extended; numbers each extension's charge (`…_ext_<n>`). */
+    extensions: integer("extensions").notNull().default(0),
+    /** Idempotency keys of extensions → what they did, so that a retried extension is not charged twice. */
+    extensionKeys: jsonb("extension_keys").$type<Record<string, { hours: number; n: number }>>().notNull().default({}),
     createdBy: text("created_by").references(() => users.id, { onDelete: "set null" }),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
@@ -115,6 +119,8 @@ export const reservations = pgTable(
   (t) => [
     index("reservations_team_idx").on(t.teamId, t.startsAt),
     uniqueIndex("reservations_idempotency_key").on(t.teamId, t.idempotencyKey).where(sql`${t.idempotencyKey} is not null`),
+    // The worker's periodic step finds blocks to start, warn and complete by state and time.
+    index("reservations_state_ends_idx").on(t.state, t.endsAt),
   ],
 );
 

@@ -8,6 +8,7 @@ import { clearKeyCache } from "../../keys/verify-key";
 import { createTestUser } from "../../testing";
 import { countChatTokens, countTokens, createLocalEngine } from "../local";
 import { createGateway, createMemoryRateLimiter, type Gateway } from ".";
+import type { ExtraRoutes } from "./handler";
 import type { GatewayLimits } from "./types";
 
 export const quietLog: Logger = { info() {}, warn() {}, error() {} };
@@ -18,7 +19,7 @@ export const quietLog: Logger = { info() {}, warn() {}, error() {} };
  */
 export async function startTestGateway(
   db: Db,
-  options: { catalog?: Catalog; limits?: Partial<GatewayLimits>; tokensPerSecond?: number } = {},
+  options: { catalog?: Catalog; limits?: Partial<GatewayLimits>; tokensPerSecond?: number; extra?: ExtraRoutes } = {},
 ) {
   await seedCatalog(db, options.catalog ?? loadCatalog(), new Date());
   clearKeyCache();
@@ -33,6 +34,7 @@ export async function startTestGateway(
     tokenizer: { countTokens, countChatTokens },
     timeouts: { connectMs: 2_000, firstTokenMs: 5_000, totalMs: 20_000 },
     usageFlushIntervalMs: 20,
+    extra: options.extra,
   });
   const server = await serveFetch(gateway.handle, { port: 0, host: "127.0.0.1" });
   return {

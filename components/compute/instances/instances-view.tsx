@@ -1,0 +1,165 @@
+"use client";
+
+import { useQuery } from "@tanstack/react-query";
+import { Plus, Server } from "lucide-react";
+import Link from "next/link";
+import { useState } from "react";
+import { CopyButton } from "@/components/models/copy-button";
+import { useTRPC } from "@/components/trpc/client";
+import { Button } from "@/components/ui/button";
+import { Card } from "@/components/ui/card";
+import { formatUsd } from "@/components/ui/format";
+import { PageHeader } from "@/components/ui/page-header";
+import { Tabs, TabsList, TabsTrigger } from "@/components/ui/tabs";
+import { costForSeconds } from "@/server/services/metering/cost";
+import type { InstanceView } from "@/server/services/compute/instances";
+import { formatDuration, formatPerHour } from "../format";
+import { QuotaUsage } from "../quota-usage";
+import { CHANGING_INSTANCE_STATES, InstanceStateBadge } from "../states";
+import { useNow } from "../use-now";
+import { TerminateInstanceDialog, type InstanceRef } from "./terminate-dialog";
+
+const th = "px-4 py-2.5 text-left text-xs font-medium tracking-wide whitespace-nowrap text-zinc-500 uppercase dark:text-zinc-400";
+const td = "px-4 py-3 align-top";
+
+/** Uptime and cost, ticking every second while the instance runs. */
+export function liveUsage(instance: Pick<InstanceView, "state" | "runningAt" | "uptimeSeconds" | "priceNanoPerHour">, now: number) {
+  const seconds =
+    instance.state === "running" && instance.runningAt ? Math.max(instance.uptimeSeconds, Math.floor((now - new Date(instance.runningAt).getTime()) / 1000)) : instance.uptimeSeconds;
+  return { seconds, costNano: costForSeconds(BigInt(instance.priceNanoPerHour), seconds) };
+}
+
+export function InstancesView({ teamId, teamSlug, canWrite }: { teamId: string; teamSlug: string; canWrite: boolean }) {
+  const trpc = useTRPC();
+  const [filter, setFilter] = useState<"live" | "all">("live");
+  const { data: instances, isPending } = useQuery(
+    trpc.instances.list.queryOptions(filter === "live" ? { teamId, state: "live" } : { teamId }, {
+      // Poll only while something is on its way to another state.
+      refetchInterval: (query) => (query.state.data?.some((i) => CHANGING_INSTANCE_STATES.includes(i.state)) ? 1500 : false),
+    }),
+  );
+  const now = useNow(Boolean(instances?.some((i) => i.state === "running")));
+  const [terminating, setTerminating] = useState<InstanceRef | null>(null);
+
+  return (
+    <>
+      <PageHeader
+        title="Instances"
+        description="GPU machines on demand, billed per second, or launched into a capacity block you reserved."
+        actions={
+          canWrite ? (
+            <Button asChild>
+              <Link href={`/${teamSlug}/instances/new`}>
+                <Plus className="h-4 w-4" aria-hidden />
+                Launch instance
+              </Link>
+            </Button>
+          ) : undefined
+        }
+      />
+      {!canWrite && (
+        <p className="mb-4 rounded-md border border-zinc-200 bg-white px-4 py-3 text-sm text-zinc-600 dark:border-zinc-800 dark:bg-zinc-900 dark:text-zinc-400">
+          Your role can see this team&apos;s instances but not launch or terminate them. Owners, admins and developers can.
+        </p>
+      )}
+      <QuotaUsage teamId={teamId} className="mb-6" />
+      <div className="mb-3 flex items-center justify-between gap-3">
+        <Tabs value={filter} onValueChange={(v) => setFilter(v as "live" | "all")}>
+          <TabsList aria-label="Which instances">
+            <TabsTrigger value="live">Live</TabsTrigger>
+            <TabsTrigger value="all">All, with history</TabsTrigger>
+          </TabsList>
+        </Tabs>
+      </div>
+      {isPending ? (
+        <Card className="px-5 py-10 text-center text-sm text-zinc-500">Loading instances…</Card>
+      ) : !instances || instances.length === 0 ? (
+        <Card className="flex flex-col items-center px-6 py-12 text-center">
+          <Server className="h-8 w-8 text-zinc-400" aria-hidden />
+          <h2 className="mt-3 text-base font-semibold">{filter === "live" ? "No instances running" : "No instances yet"}</h2>
+          <p className="mt-1 max-w-md text-sm text-zinc-500 dark:text-zinc-400">
+            Launch a GPU machine with your SSH key on it: it is ready in seconds and billed per second until you terminate it.
+          </p>
+          {canWrite && (
+            <Button asChild className="mt-5">
+              <Link href={`/${teamSlug}/instances/new`}>
+                <Plus className="h-4 w-4" aria-hidden />
+                Launch instance
+              </Link>
+            </Button>
+          )}
+        </Card>
+      ) : (
+        <Card className="relative overflow-x-auto">
+          <table className="w-full text-sm">
+            <thead className="border-b border-zinc-200 dark:border-zinc-800">
+              <tr>
+                <th scope="col" className={th}>Name</th>
+                <th scope="col" className={th}>Type</th>
+                <th scope="col" className={th}>State</th>
+                <th scope="col" className={th}>Connect</th>
+                <th scope="col" className={th}>Uptime</th>
+                <th scope="col" className={th}>Cost</th>
+                {canWrite && (
+                  <th scope="col" className={th}>
+                    <span className="sr-only">Actions</span>
+                  </th>
+                )}
+              </tr>
+            </thead>
+            <tbody className="divide-y divide-zinc-200 dark:divide-zinc-800">
+              {instances.map((instance) => {
+                const usage = liveUsage(instance, now);
+                const ended = instance.state === "terminated" || instance.state === "failed";
+                return (
+                  <tr key={instance.id} className={ended ? "text-zinc-500 dark:text-zinc-400" : undefined}>
+                    <td className={`${td} min-w-40`}>
+                      <Link
+                        href={`/${teamSlug}/instances/${instance.id}`}
+                        className="font-medium [overflow-wrap:anywhere] text-zinc-900 hover:text-indigo-600 hover:underline dark:text-zinc-100 dark:hover:text-indigo-400"
+                      >
+                        {instance.name}
+                      </Link>
+                      <div className="text-xs text-zinc-500 dark:text-zinc-400">{instance.region.name}</div>
+                    </td>
+                    <td className={td}>
+                      <div className="whitespace-nowrap">{instance.instanceType.displayName}</div>
+                      <div className="text-xs text-zinc-500 dark:text-zinc-400">
+                        {instance.reservationId ? "In a capacity block" : formatPerHour(instance.priceNanoPerHour)}
+                      </div>
+                    </td>
+                    <td className={td}>
+                      <InstanceStateBadge state={instance.state} />
+                    </td>
+                    <td className={td}>
+                      {instance.sshCommand ? (
+                        <span className="inline-flex items-center gap-1.5">
+                          <code className="font-mono text-xs whitespace-nowrap">{instance.sshCommand}</code>
+                          <CopyButton text={instance.sshCommand} what="SSH command" size="icon" />
+                        </span>
+                      ) : (
+                        <span className="text-zinc-400">—</span>
+                      )}
+                    </td>
+                    <td className={`${td} font-mono text-xs whitespace-nowrap tabular-nums`}>{instance.runningAt ? formatDuration(usage.seconds) : "—"}</td>
+                    <td className={`${td} font-mono text-xs whitespace-nowrap tabular-nums`}>{formatUsd(usage.costNano)}</td>
+                    {canWrite && (
+                      <td className={`${td} text-right`}>
+                        {!ended && instance.state !== "stopping" && (
+                          <Button variant="ghost" size="sm" onClick={() => setTerminating(instance)}>
+                            Terminate
+                          </Button>
+                        )}
+                      </td>
+                    )}
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </Card>
+      )}
+      {canWrite && <TerminateInstanceDialog teamId={teamId} instance={terminating} onClose={() => setTerminating(null)} />}
+    </>
+  );
+}
