@@ -5,21 +5,10 @@ import { AppError } from "../../errors";
 import { recordComputeUsage } from "../../metering/compute-usage";
 import { releaseAllocations } from "../capacity";
 import { requireCompute, type ComputeContext } from "../context";
-import { HOUR_MS } from "./offerings";
 import { chargeSource } from "./purchase";
+import { refundFor } from "./refund-policy";
 import { reservationIdInput, type ReservationIdInput } from "./schemas";
 import { requireReservation, toView, type ReservationView } from "./view";
-
-/**
- * The refund policy: a block cancelled more than 24 hours before it starts is refunded in full
- * (extensions included); one cancelled later, but still before it starts, gets half back (rounded
- * down to the nano-USD). A block that has started cannot be cancelled.
- */
-export const FULL_REFUND_NOTICE_HOURS = 24;
-
-export function refundFor(priceNano: bigint, startsAt: Date, now: Date): bigint {
-  return startsAt.getTime() - now.getTime() > FULL_REFUND_NOTICE_HOURS * HOUR_MS ? priceNano : priceNano / 2n;
-}
 
 /**
  * Cancels a block that has not started: frees its slots, refunds by the policy above (a negative

@@ -4,7 +4,8 @@
  * that starts, warns and completes blocks.
  */
 export { advanceReservations, END_WARNING_BEFORE_MS, type AdvanceOptions, type AdvanceResult } from "./advance";
-export { cancelReservation, FULL_REFUND_NOTICE_HOURS, refundFor } from "./cancel";
+export { cancelReservation } from "./cancel";
+export { FULL_REFUND_NOTICE_HOURS, refundFor } from "./refund-policy";
 export { extendReservation } from "./extend";
 export { reservationPrice, searchOfferings, type Offering } from "./offerings";
 export { OFFERING_GONE, purchaseReservation } from "./purchase";

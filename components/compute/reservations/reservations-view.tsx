@@ -1,0 +1,158 @@
+"use client";
+
+import { useQuery } from "@tanstack/react-query";
+import { CalendarClock, Plus } from "lucide-react";
+import Link from "next/link";
+import { useState } from "react";
+import { useTRPC } from "@/components/trpc/client";
+import { Button } from "@/components/ui/button";
+import { Card } from "@/components/ui/card";
+import { cn } from "@/components/ui/cn";
+import { formatUsd } from "@/components/ui/format";
+import { PageHeader } from "@/components/ui/page-header";
+import { ReservationStateBadge } from "../states";
+import { useNow } from "../use-now";
+import { AvailabilityCalendar } from "./availability-calendar";
+import { formatHours, hoursBetween, transitionDue, WindowText } from "./format";
+import { ReservationSearch } from "./search-form";
+
+const th = "px-4 py-2.5 text-left text-xs font-medium tracking-wide whitespace-nowrap text-zinc-500 uppercase dark:text-zinc-400";
+const td = "px-4 py-3 align-top";
+
+const DEFAULT_TYPE = "gpu-1x-h100-sxm";
+
+export function ReservationsView({ teamId, teamSlug, canWrite }: { teamId: string; teamSlug: string; canWrite: boolean }) {
+  const trpc = useTRPC();
+  // Ticks every 15 s, so that the list starts polling when a block's start or end comes.
+  const now = useNow(true, 15_000);
+  const { data: catalog } = useQuery(trpc.compute.catalog.queryOptions({ teamId }));
+  const { data: reservations, isPending, error } = useQuery(
+    trpc.reservations.list.queryOptions({ teamId }, { refetchInterval: (query) => (query.state.data?.some((r) => transitionDue(r, now)) ? 3000 : false) }),
+  );
+  const [searching, setSearching] = useState(false);
+  const [chosenType, setChosenType] = useState<string | null>(null);
+  const [justBought, setJustBought] = useState<string | null>(null);
+  const available = catalog?.instanceTypes.filter((t) => t.status === "available") ?? [];
+  const instanceTypeId = chosenType ?? (available.find((t) => t.id === DEFAULT_TYPE) ?? available[0])?.id ?? DEFAULT_TYPE;
+  const typeName = (id: string) => catalog?.instanceTypes.find((t) => t.id === id)?.displayName ?? id;
+  const regionName = (id: string) => catalog?.regions.find((r) => r.id === id)?.name ?? id;
+
+  const reserveButton = (
+    <Button onClick={() => setSearching(true)} aria-expanded={searching} aria-controls="reserve-capacity">
+      <Plus className="h-4 w-4" aria-hidden />
+      Reserve capacity
+    </Button>
+  );
+
+  return (
+    <>
+      <PageHeader
+        title="Reservations"
+        description="Capacity blocks: a number of GPU instances reserved for a time window, paid up front at the reserved price."
+        actions={canWrite && !searching ? reserveButton : undefined}
+      />
+      {!canWrite && (
+        <p className="mb-4 rounded-md border border-zinc-200 bg-white px-4 py-3 text-sm text-zinc-600 dark:border-zinc-800 dark:bg-zinc-900 dark:text-zinc-400">
+          Your role can see this team&apos;s capacity blocks and the calendar, but not reserve, extend or cancel blocks. Owners, admins and developers can.
+        </p>
+      )}
+
+      <div className="space-y-6">
+        {canWrite && searching && (
+          <div id="reserve-capacity">
+            <ReservationSearch
+              teamId={teamId}
+              catalog={catalog}
+              instanceTypeId={instanceTypeId}
+              onInstanceTypeChange={setChosenType}
+              onClose={() => setSearching(false)}
+              onPurchased={(reservation) => {
+                setSearching(false);
+                setJustBought(reservation.id);
+              }}
+            />
+          </div>
+        )}
+
+        <section aria-labelledby="blocks-heading" className="space-y-3">
+          <h2 id="blocks-heading" className="text-base font-semibold">
+            Your blocks
+          </h2>
+          {error ? (
+            <Card role="alert" className="px-5 py-10 text-center text-sm text-red-600 dark:text-red-400">
+              Could not load reservations: {error.message}
+            </Card>
+          ) : isPending ? (
+            <Card className="px-5 py-10 text-center text-sm text-zinc-500">Loading reservations…</Card>
+          ) : !reservations || reservations.length === 0 ? (
+            <Card className="flex flex-col items-center px-6 py-12 text-center">
+              <CalendarClock className="h-8 w-8 text-zinc-400" aria-hidden />
+              <h3 className="mt-3 text-base font-semibold">No capacity blocks yet</h3>
+              <p className="mt-1 max-w-md text-sm text-zinc-500 dark:text-zinc-400">
+                Reserve GPUs for a training run or a launch: pick a type, how many and for how long, and get the window that fits, at a lower price than on demand.
+              </p>
+              {canWrite && !searching && <div className="mt-5">{reserveButton}</div>}
+            </Card>
+          ) : (
+            <Card className="relative overflow-x-auto">
+              <table className="w-full text-sm">
+                <thead className="border-b border-zinc-200 dark:border-zinc-800">
+                  <tr>
+                    <th scope="col" className={th}>Name</th>
+                    <th scope="col" className={th}>Instances</th>
+                    <th scope="col" className={th}>Window</th>
+                    <th scope="col" className={th}>State</th>
+                    <th scope="col" className={cn(th, "text-right")}>Paid</th>
+                  </tr>
+                </thead>
+                <tbody className="divide-y divide-zinc-200 dark:divide-zinc-800">
+                  {reservations.map((r) => {
+                    const over = r.state === "completed" || r.state === "cancelled";
+                    return (
+                      <tr key={r.id} className={cn(over && "text-zinc-500 dark:text-zinc-400", r.id === justBought && "bg-indigo-50/70 dark:bg-indigo-500/10")}>
+                        <td className={cn(td, "min-w-36")}>
+                          <Link
+                            href={`/${teamSlug}/reservations/${r.id}`}
+                            className="font-medium [overflow-wrap:anywhere] text-zinc-900 hover:text-indigo-600 hover:underline dark:text-zinc-100 dark:hover:text-indigo-400"
+                          >
+                            {r.name}
+                          </Link>
+                        </td>
+                        <td className={td}>
+                          <div className="whitespace-nowrap">
+                            {typeName(r.instanceTypeId)} × {r.instanceCount}
+                          </div>
+                          <div className="text-xs text-zinc-500 dark:text-zinc-400">{regionName(r.regionId)}</div>
+                        </td>
+                        <td className={td}>
+                          <WindowText start={r.startsAt} end={r.endsAt} className="whitespace-nowrap" />
+                          <div className="text-xs text-zinc-500 dark:text-zinc-400">
+                            {formatHours(hoursBetween(r.startsAt, r.endsAt))}
+                            {r.extensions > 0 && ` · extended ${r.extensions === 1 ? "once" : `${r.extensions} times`}`}
+                          </div>
+                        </td>
+                        <td className={td}>
+                          <ReservationStateBadge state={r.state} />
+                        </td>
+                        <td className={cn(td, "text-right whitespace-nowrap tabular-nums")}>
+                          <div data-testid="paid">{formatUsd(r.priceNano)}</div>
+                          {r.refundNano > 0n && (
+                            <div className="text-xs text-emerald-700 dark:text-emerald-400" data-testid="refunded">
+                              {formatUsd(r.refundNano)} refunded
+                            </div>
+                          )}
+                        </td>
+                      </tr>
+                    );
+                  })}
+                </tbody>
+              </table>
+            </Card>
+          )}
+        </section>
+
+        <AvailabilityCalendar teamId={teamId} catalog={catalog} instanceTypeId={instanceTypeId} onInstanceTypeChange={setChosenType} />
+      </div>
+    </>
+  );
+}
