@@ -1,4 +1,4 @@
-import { ArrowRight, Activity, Settings, UserRound } from "lucide-react";
+import { ArrowRight, Activity, KeyRound, KeySquare, MessagesSquare, Server, Settings, UserRound } from "lucide-react";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
@@ -16,6 +16,34 @@ export default async function OverviewPage({ params }: PageProps<"/[team]">) {
   const base = `/${ctx.team.slug}`;
 
   const steps = [
+    hasScope(ctx.role, "inference") && {
+      href: `${base}/playground`,
+      icon: MessagesSquare,
+      title: "Try a model in the Playground",
+      body: "Chat with the hosted models, compare them side by side, and see what each answer costs.",
+      done: summary.triedPlayground,
+    },
+    hasScope(ctx.role, "keys:write") && {
+      href: `${base}/keys`,
+      icon: KeyRound,
+      title: "Create an API key",
+      body: "Call the models from your code with any OpenAI client: change the base URL and the key.",
+      done: summary.hasApiKey,
+    },
+    hasScope(ctx.role, "compute:write") && {
+      href: `${base}/ssh-keys`,
+      icon: KeySquare,
+      title: "Add an SSH key",
+      body: "It goes onto the GPU instances you launch, so that you can log in to them.",
+      done: summary.hasSshKey,
+    },
+    hasScope(ctx.role, "compute:write") && {
+      href: `${base}/instances/new`,
+      icon: Server,
+      title: "Launch a GPU instance",
+      body: "Ready in seconds, billed per second until you terminate it — or reserve a block for later.",
+      done: summary.launchedInstance,
+    },
     hasScope(ctx.role, "team:write") && {
       href: `${base}/settings`,
       icon: Settings,
