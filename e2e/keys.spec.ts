@@ -52,6 +52,10 @@ test("create a key, see and copy its secret once, then revoke it", async ({ page
     await dialog.getByRole("button", { name: "Copy", exact: true }).click();
     await expect(dialog.getByRole("button", { name: "Copied", exact: true })).toBeVisible();
     expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(secret);
+    // Escape and a click outside do not throw the only copy of the secret away; Done does.
+    await page.keyboard.press("Escape");
+    await page.mouse.click(5, 5);
+    await expect(dialog.getByRole("textbox", { name: "Secret key" })).toHaveValue(secret);
     await dialog.getByRole("button", { name: "Done" }).click();
     await expect(dialog).toBeHidden();
     return secret;

@@ -106,6 +106,7 @@ export function CreateKeyDialog({
     <Dialog
       open={open}
       onOpenChange={close}
+      dismissible={!created}
       title={created ? "Key created" : "Create API key"}
       description={
         created

@@ -75,6 +75,7 @@ export function RotateKeyDialog({
     <Dialog
       open={apiKey !== null}
       onOpenChange={(next) => !next && close()}
+      dismissible={!secret}
       title={secret ? "Key rotated" : `Rotate key ${apiKey?.name ?? ""}`}
       description={
         secret

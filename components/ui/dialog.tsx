@@ -12,14 +12,21 @@ export interface DialogProps {
   description?: ReactNode;
   children: ReactNode;
   className?: string;
+  /**
+   * False while the dialog shows something that cannot be shown again (a new secret): Escape and
+   * clicks outside do nothing, so only a deliberate Close or Done ends it.
+   */
+  dismissible?: boolean;
 }
 
-export function Dialog({ open, onOpenChange, title, description, children, className }: DialogProps) {
+export function Dialog({ open, onOpenChange, title, description, children, className, dismissible = true }: DialogProps) {
   return (
     <D.Root open={open} onOpenChange={onOpenChange}>
       <D.Portal>
         <D.Overlay className="fixed inset-0 z-40 bg-zinc-950/50 backdrop-blur-[1px]" />
         <D.Content
+          onEscapeKeyDown={dismissible ? undefined : (event) => event.preventDefault()}
+          onPointerDownOutside={dismissible ? undefined : (event) => event.preventDefault()}
           className={cn(
             "fixed top-1/2 left-1/2 z-50 w-[calc(100vw-2rem)] max-w-md -translate-x-1/2 -translate-y-1/2 rounded-lg border border-zinc-200 bg-white p-6 shadow-xl dark:border-zinc-800 dark:bg-zinc-900",
             className,

@@ -113,7 +113,8 @@ describe("the job worker", () => {
 
     await withWorker({ db, driver: simulated, ...FAST, tickIntervalSeconds: 0.5 }, async () => {
       const running = await waitFor(() => instanceRow(db, launched.id), (r) => r.state === "running", "running after restart");
-      expect(running.attempts).toBe(2);
+      // At least one retry; on a loaded machine a slow second attempt may pass the 1 s boot timeout too.
+      expect(running.attempts).toBeGreaterThanOrEqual(2);
 
       // The dead worker's launch returns after all: it must not take the instance over.
       finishZombieLaunch();
