@@ -2,7 +2,7 @@ import { z } from "zod";
 import { getAvailability, getComputeCatalog } from "@/server/services/compute/capacity";
 import { nanoToUsd } from "@/server/services/compute/capacity/catalog";
 import { getInstance, launchInstance, listInstances, terminateInstance, type InstanceView } from "@/server/services/compute/instances";
-import { INSTANCE_STATES } from "@/server/services/compute/instances/schemas";
+import { INSTANCE_STATES, type LaunchInstanceInput, type ListInstancesInput } from "@/server/services/compute/instances/schemas";
 import {
   cancelReservation,
   extendReservation,
@@ -171,7 +171,7 @@ export const COMPUTE_ROUTES: ComputeRoute[] = [
       if (state !== null && state !== "live" && !(INSTANCE_STATES as readonly string[]).includes(state)) {
         throw invalidRequest(`Unknown state '${state}'. Use live or one of ${INSTANCE_STATES.join(", ")}.`, "state");
       }
-      return list((await listInstances(ctx, state ? { state: state as "live" } : {})).map((i) => instanceJson(i)));
+      return list((await listInstances(ctx, state ? { state: state as ListInstancesInput["state"] } : {})).map((i) => instanceJson(i)));
     },
   }),
   route({
@@ -184,7 +184,7 @@ export const COMPUTE_ROUTES: ComputeRoute[] = [
         name: body.name,
         instanceTypeId: body.instance_type,
         regionId: body.region,
-        image: body.image as never,
+        image: body.image as LaunchInstanceInput["image"],
         sshKeyIds: body.ssh_key_ids,
         reservationId: body.reservation_id,
         idempotencyKey: idempotencyKey ?? undefined,
@@ -216,14 +216,15 @@ export const COMPUTE_ROUTES: ComputeRoute[] = [
     scope: "compute:read",
     handle: async (ctx, { query }) => {
       const number = (name: string) => (query.has(name) ? Number(query.get(name)) : undefined);
+      // Missing parameters go through as undefined, so the service's validation names them.
       const offerings = await searchOfferings(ctx, {
         instanceTypeId: query.get("instance_type") ?? "",
         instanceCount: number("instance_count") ?? 1,
-        durationHours: number("duration_hours") as number,
+        durationHours: number("duration_hours")!,
         earliestStart: query.get("earliest_start") ?? new Date().toISOString(),
-        latestEnd: query.get("latest_end") as string,
+        latestEnd: query.get("latest_end") ?? undefined,
         regionId: query.get("region") ?? undefined,
-      } as never);
+      });
       return list(offerings.map(offeringJson));
     },
   }),
@@ -238,8 +239,8 @@ export const COMPUTE_ROUTES: ComputeRoute[] = [
         instanceTypeId: body.instance_type,
         regionId: body.region,
         instanceCount: body.instance_count,
-        startsAt: body.starts_at as never,
-        endsAt: body.ends_at as never,
+        startsAt: body.starts_at,
+        endsAt: body.ends_at,
         priceNano: body.price_nano,
         idempotencyKey: idempotencyKeyRequired(idempotencyKey),
       });

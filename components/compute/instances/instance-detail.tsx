@@ -8,6 +8,7 @@ import { DateText } from "@/components/keys/date-text";
 import { CopyButton } from "@/components/models/copy-button";
 import { useTRPC } from "@/components/trpc/client";
 import { Button } from "@/components/ui/button";
+import { Fact } from "@/components/ui/fact";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { cn } from "@/components/ui/cn";
 import { formatUsd } from "@/components/ui/format";
@@ -53,15 +54,6 @@ function Progress({ state }: { state: InstanceState }) {
         );
       })}
     </ol>
-  );
-}
-
-function Fact({ label, children }: { label: string; children: React.ReactNode }) {
-  return (
-    <div className="min-w-0">
-      <dt className="text-xs text-zinc-500 dark:text-zinc-400">{label}</dt>
-      <dd className="mt-0.5 text-sm [overflow-wrap:anywhere]">{children}</dd>
-    </div>
   );
 }
 

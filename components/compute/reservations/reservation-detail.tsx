@@ -12,6 +12,7 @@ import { DateText } from "@/components/keys/date-text";
 import { applyServerError } from "@/components/forms/server-errors";
 import { useTRPC } from "@/components/trpc/client";
 import { Button } from "@/components/ui/button";
+import { Fact } from "@/components/ui/fact";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { Dialog } from "@/components/ui/dialog";
 import { FormError, TextField } from "@/components/ui/field";
@@ -25,15 +26,6 @@ import { FULL_REFUND_NOTICE_HOURS, refundFor } from "@/server/services/compute/r
 import { formatHours, hoursBetween, transitionDue, useTimeZoneName } from "./format";
 
 const HOUR_MS = 3_600_000;
-
-function Fact({ label, children }: { label: string; children: React.ReactNode }) {
-  return (
-    <div className="min-w-0">
-      <dt className="text-xs text-zinc-500 dark:text-zinc-400">{label}</dt>
-      <dd className="mt-0.5 text-sm [overflow-wrap:anywhere]">{children}</dd>
-    </div>
-  );
-}
 
 export function ReservationDetailView({ teamId, teamSlug, reservationId, canWrite }: { teamId: string; teamSlug: string; reservationId: string; canWrite: boolean }) {
   const trpc = useTRPC();

@@ -4,8 +4,7 @@ import { openTestDatabase } from "@/server/db/testing";
 import { apiKeys, auditEvents, memberships, models, usageEvents } from "@/server/db/schema";
 import { newId } from "@/server/db/ids";
 import { callerFor, clientError, clientFor, trpcError } from "@/server/trpc/testing";
-import { AppError } from "../errors";
-import { createTestUser, testContext } from "../testing";
+import { appErrorOf, createTestUser, testContext } from "../testing";
 import { enterTeam } from "../teams/team-access";
 import type { Role } from "../teams/permissions";
 import { createKey } from "./create-key";
@@ -19,17 +18,6 @@ import { clearKeyCache, verifyApiKey } from "./verify-key";
 const { db } = await openTestDatabase();
 
 beforeEach(() => clearKeyCache());
-
-async function failure(call: Promise<unknown>): Promise<AppError> {
-  const error = await call.then(
-    () => {
-      throw new Error("expected the call to fail");
-    },
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(AppError);
-  return error as AppError;
-}
 
 /** A person with their own team, acting at a clock the test controls. */
 async function owner(name = "Kim Keys") {
@@ -124,11 +112,11 @@ describe("createKey", () => {
 
   it("refuses unknown models, past expiry times and bad input, per field, writing nothing", async () => {
     const o = await owner();
-    const unknown = await failure(createKey(o.ctx, { name: "K", scopes: ["inference"], modelAllowlist: ["no-such-model"] }));
+    const unknown = await appErrorOf(createKey(o.ctx, { name: "K", scopes: ["inference"], modelAllowlist: ["no-such-model"] }));
     expect(unknown.code).toBe("BAD_REQUEST");
     expect(unknown.details.fieldErrors).toEqual({ modelAllowlist: ["Unknown model: no-such-model"] });
 
-    const past = await failure(
+    const past = await appErrorOf(
       createKey(o.ctx, { name: "K", scopes: ["inference"], expiresAt: later(o.clock.now, -1000) }),
     );
     expect(past.details.fieldErrors).toEqual({ expiresAt: ["Choose an expiry time in the future."] });
@@ -201,7 +189,7 @@ describe("listKeys and getKey", () => {
     const bKey = await createKey(b.ctx, { name: "B's key", scopes: ["inference"] });
     await createKey(a.ctx, { name: "A's key", scopes: ["inference"] });
     expect((await listKeys(a.ctx)).map((k) => k.name)).toEqual(["A's key"]);
-    expect((await failure(getKey(a.ctx, { keyId: bKey.key.id }))).code).toBe("NOT_FOUND");
+    expect((await appErrorOf(getKey(a.ctx, { keyId: bKey.key.id }))).code).toBe("NOT_FOUND");
   });
 });
 
@@ -216,7 +204,7 @@ describe("revokeKey", () => {
     // This process forgets the key at once, cache or not.
     expect(await verifyApiKey(db, secret, o.clock.now)).toMatchObject({ ok: false, reason: "revoked" });
 
-    const again = await failure(revokeKey(o.ctx, { keyId: key.id }));
+    const again = await appErrorOf(revokeKey(o.ctx, { keyId: key.id }));
     expect(again.code).toBe("CONFLICT");
     expect(again.message).toMatch(/already revoked/);
     const events = await auditFor(o.team.id, "key.revoked");
@@ -228,9 +216,9 @@ describe("revokeKey", () => {
     const a = await owner();
     const b = await owner();
     const { key } = await createKey(b.ctx, { name: "B", scopes: ["inference"] });
-    expect((await failure(revokeKey(a.ctx, { keyId: key.id }))).code).toBe("NOT_FOUND");
-    expect((await failure(rotateKey(a.ctx, { keyId: key.id, gracePeriodMinutes: 0 }))).code).toBe("NOT_FOUND");
-    expect((await failure(keyUsage(a.ctx, { keyId: key.id }))).code).toBe("NOT_FOUND");
+    expect((await appErrorOf(revokeKey(a.ctx, { keyId: key.id }))).code).toBe("NOT_FOUND");
+    expect((await appErrorOf(rotateKey(a.ctx, { keyId: key.id, gracePeriodMinutes: 0 }))).code).toBe("NOT_FOUND");
+    expect((await appErrorOf(keyUsage(a.ctx, { keyId: key.id }))).code).toBe("NOT_FOUND");
     const [row] = await db.select().from(apiKeys).where(eq(apiKeys.id, key.id));
     expect(row).toMatchObject({ revokedAt: null, rotatedAt: null });
   });
@@ -298,10 +286,10 @@ describe("rotateKey", () => {
     const o = await owner();
     const revoked = await createKey(o.ctx, { name: "Gone", scopes: ["inference"] });
     await revokeKey(o.ctx, { keyId: revoked.key.id });
-    expect((await failure(rotateKey(o.ctx, { keyId: revoked.key.id, gracePeriodMinutes: 0 }))).code).toBe("CONFLICT");
+    expect((await appErrorOf(rotateKey(o.ctx, { keyId: revoked.key.id, gracePeriodMinutes: 0 }))).code).toBe("CONFLICT");
     const expiring = await createKey(o.ctx, { name: "Old", scopes: ["inference"], expiresInDays: 7 });
     o.clock.now = later(o.clock.now, 8 * 24 * 60 * 60_000);
-    expect((await failure(rotateKey(o.ctx, { keyId: expiring.key.id, gracePeriodMinutes: 0 }))).code).toBe("CONFLICT");
+    expect((await appErrorOf(rotateKey(o.ctx, { keyId: expiring.key.id, gracePeriodMinutes: 0 }))).code).toBe("CONFLICT");
     expect(await auditFor(o.team.id, "key.rotated")).toEqual([]);
   });
 });
@@ -355,12 +343,12 @@ describe("roles, enforced by the service itself", () => {
     for (const role of ["billing", "viewer"] as const) {
       const ctx = await memberWithRole(o.team.id, role);
       expect((await listKeys(ctx)).map((k) => k.id)).toEqual([key.id]);
-      expect((await failure(createKey(ctx, { name: "Nope", scopes: ["inference"] }))).code).toBe("FORBIDDEN");
-      expect((await failure(rotateKey(ctx, { keyId: key.id, gracePeriodMinutes: 0 }))).code).toBe("FORBIDDEN");
-      expect((await failure(revokeKey(ctx, { keyId: key.id }))).code).toBe("FORBIDDEN");
+      expect((await appErrorOf(createKey(ctx, { name: "Nope", scopes: ["inference"] }))).code).toBe("FORBIDDEN");
+      expect((await appErrorOf(rotateKey(ctx, { keyId: key.id, gracePeriodMinutes: 0 }))).code).toBe("FORBIDDEN");
+      expect((await appErrorOf(revokeKey(ctx, { keyId: key.id }))).code).toBe("FORBIDDEN");
     }
     const viewer = await memberWithRole(o.team.id, "viewer");
-    expect((await failure(keyUsage(viewer, { keyId: key.id }))).code).toBe("FORBIDDEN");
+    expect((await appErrorOf(keyUsage(viewer, { keyId: key.id }))).code).toBe("FORBIDDEN");
     const billing = await memberWithRole(o.team.id, "billing");
     await expect(keyUsage(billing, { keyId: key.id })).resolves.toMatchObject({ keyId: key.id });
     const developer = await memberWithRole(o.team.id, "developer");

@@ -9,7 +9,7 @@ import { loadCatalog, seedCatalog } from "../catalog";
 import { AppError } from "../errors";
 import type { Role } from "../teams/permissions";
 import { enterTeam } from "../teams/team-access";
-import { createTestUser, testContext } from "../testing";
+import { appErrorOf, createTestUser, testContext } from "../testing";
 import { deletePreset, listPresets, savePreset } from "./presets";
 import { getRunUsage } from "./run-usage";
 import { DEFAULT_PRESET_PARAMS, MAX_PRESETS_PER_TEAM, presetParamsSchema, type PresetInput } from "./schemas";
@@ -46,12 +46,6 @@ async function failure(call: Promise<unknown>): Promise<unknown> {
     },
     (e: unknown) => e,
   );
-}
-
-async function appFailure(call: Promise<unknown>): Promise<AppError> {
-  const error = await failure(call);
-  expect(error).toBeInstanceOf(AppError);
-  return error as AppError;
 }
 
 async function auditFor(teamId: string, action: string) {
@@ -233,7 +227,7 @@ describe("savePreset validation", () => {
 
   it("refuses a model the catalog does not have, as a modelId field error", async () => {
     const o = await owner();
-    const error = await appFailure(savePreset(o.ctx, preset({ modelId: "acme/imaginary-1" })));
+    const error = await appErrorOf(savePreset(o.ctx, preset({ modelId: "acme/imaginary-1" })));
     expect(error.code).toBe("BAD_REQUEST");
     expect(error.details.fieldErrors).toEqual({ modelId: ["Unknown model: acme/imaginary-1"] });
     expect(await presetCount(o.team.id)).toBe(0);
@@ -242,7 +236,7 @@ describe("savePreset validation", () => {
 
   it("refuses an embeddings-only model, as a modelId field error", async () => {
     const o = await owner();
-    const error = await appFailure(savePreset(o.ctx, preset({ modelId: EMBEDDINGS_MODEL })));
+    const error = await appErrorOf(savePreset(o.ctx, preset({ modelId: EMBEDDINGS_MODEL })));
     expect(error.code).toBe("BAD_REQUEST");
     expect(error.details.fieldErrors).toEqual({
       modelId: ["Nomic Embed Text v1.5 does not support chat. Choose a chat model."],
@@ -252,7 +246,7 @@ describe("savePreset validation", () => {
 
   it("refuses max_tokens beyond what the model can produce", async () => {
     const o = await owner();
-    const error = await appFailure(savePreset(o.ctx, preset({ params: { max_tokens: 8193 } })));
+    const error = await appErrorOf(savePreset(o.ctx, preset({ params: { max_tokens: 8193 } })));
     expect(error.code).toBe("BAD_REQUEST");
     expect(error.details.fieldErrors).toEqual({
       "params.max_tokens": ["Llama 3.1 8B Instruct produces at most 8,192 tokens per response."],
@@ -282,7 +276,7 @@ describe("the preset limit", () => {
     const o = await owner();
     for (let i = 0; i < MAX_PRESETS_PER_TEAM; i++) await insertTestPreset(db, o.team.id, { name: `Preset ${i}` });
 
-    const error = await appFailure(savePreset(o.ctx, preset({ name: "One too many" })));
+    const error = await appErrorOf(savePreset(o.ctx, preset({ name: "One too many" })));
     expect(error.code).toBe("CONFLICT");
     expect(error.message).toBe(
       "A team can keep at most 100 presets. Delete one, or save under an existing name to replace it.",
@@ -341,7 +335,7 @@ describe("deletePreset", () => {
     const { id } = await savePreset(o.ctx, preset());
     await deletePreset(o.ctx, { presetId: id });
     for (const presetId of [id, "pre_doesNotExist00000000"]) {
-      const error = await appFailure(deletePreset(o.ctx, { presetId }));
+      const error = await appErrorOf(deletePreset(o.ctx, { presetId }));
       expect(error.code).toBe("NOT_FOUND");
       expect(error.message).toBe("Preset not found.");
     }
@@ -355,9 +349,9 @@ describe("roles", () => {
     const { id } = await savePreset(o.ctx, preset());
     const viewer = await memberWithRole(o.team.id, "viewer");
     expect((await listPresets(viewer.ctx)).map((p) => p.id)).toEqual([id]);
-    expect((await appFailure(savePreset(viewer.ctx, preset({ name: "Viewer's" })))).code).toBe("FORBIDDEN");
-    expect((await appFailure(deletePreset(viewer.ctx, { presetId: id }))).code).toBe("FORBIDDEN");
-    expect((await appFailure(getRunUsage(viewer.ctx, { requestId: newId("req") }))).code).toBe("FORBIDDEN");
+    expect((await appErrorOf(savePreset(viewer.ctx, preset({ name: "Viewer's" })))).code).toBe("FORBIDDEN");
+    expect((await appErrorOf(deletePreset(viewer.ctx, { presetId: id }))).code).toBe("FORBIDDEN");
+    expect((await appErrorOf(getRunUsage(viewer.ctx, { requestId: newId("req") }))).code).toBe("FORBIDDEN");
     expect(await presetCount(o.team.id)).toBe(1);
   });
 
@@ -380,7 +374,7 @@ describe("team isolation", () => {
     expect(await listPresets(b.ctx)).toEqual([]);
     // The same name in another team is another preset; the first team's stays as it was.
     await expect(savePreset(b.ctx, preset({ systemPrompt: "B's prompt" }))).resolves.toMatchObject({ created: true });
-    const error = await appFailure(deletePreset(b.ctx, { presetId: id }));
+    const error = await appErrorOf(deletePreset(b.ctx, { presetId: id }));
     expect(error.code).toBe("NOT_FOUND");
     expect(error.message).toBe("Preset not found.");
 

@@ -3,8 +3,7 @@ import pg from "pg";
 import { describe, expect, it } from "vitest";
 import { openTestDatabase } from "@/server/db/testing";
 import { allocations, auditEvents, computeQuotas, instances, memberships, usageEvents } from "@/server/db/schema";
-import { AppError } from "@/server/services/errors";
-import { createTestUser } from "@/server/services/testing";
+import { appErrorOf, createTestUser } from "@/server/services/testing";
 import { computeContextOf, computeContextOfKey } from "../context";
 import { listImages, getInstance, listInstances } from "./list-instances";
 import { launchInstance } from "./launch-instance";
@@ -16,15 +15,6 @@ import { computeMember, insertTestReservation, instanceRow, seedTestFleet, simul
 const { db } = await openTestDatabase();
 // One 8-GPU host per region: small enough to sell out.
 await seedTestFleet(db, { hostsPerRegion: 1 });
-
-async function failure(call: Promise<unknown>): Promise<AppError> {
-  const error = await call.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  if (!(error instanceof AppError)) throw new Error(`expected an AppError, got ${String(error)}`);
-  return error;
-}
 
 async function heldSlots(ownerId: string, at = new Date()) {
   const [row] = await db
@@ -42,11 +32,11 @@ async function instanceCount(teamId: string) {
 describe("launch validation", () => {
   it("explains bad input field by field", async () => {
     const m = await computeMember(db, "Val");
-    expect((await failure(launchInstance(m.ctx, m.launch({ instanceTypeId: "x3" })))).details.fieldErrors).toEqual({
+    expect((await appErrorOf(launchInstance(m.ctx, m.launch({ instanceTypeId: "x3" })))).details.fieldErrors).toEqual({
       instanceTypeId: ["Unknown instance type: x3"],
     });
-    expect((await failure(launchInstance(m.ctx, m.launch({ regionId: "mars-1" })))).details.fieldErrors).toEqual({ regionId: ["Unknown region: mars-1"] });
-    expect(Object.keys((await failure(launchInstance(m.ctx, m.launch({ sshKeyIds: ["ssh_nope"] })))).details.fieldErrors ?? {})).toEqual(["sshKeyIds"]);
+    expect((await appErrorOf(launchInstance(m.ctx, m.launch({ regionId: "mars-1" })))).details.fieldErrors).toEqual({ regionId: ["Unknown region: mars-1"] });
+    expect(Object.keys((await appErrorOf(launchInstance(m.ctx, m.launch({ sshKeyIds: ["ssh_nope"] })))).details.fieldErrors ?? {})).toEqual(["sshKeyIds"]);
     await expect(launchInstance(m.ctx, m.launch({ image: "windows-95" as never }))).rejects.toThrow(/Choose an image/);
     await expect(launchInstance(m.ctx, m.launch({ sshKeyIds: [] }))).rejects.toThrow(/at least one SSH key/);
     await expect(launchInstance(m.ctx, m.launch({ name: "no spaces please" }))).rejects.toThrow(/letters, digits/);
@@ -63,7 +53,7 @@ describe("capacity and quota", () => {
   it("a sold-out region names the regions that have capacity, then says none has", async () => {
     const m = await computeMember(db, "Sally");
     const first = await launchInstance(m.ctx, m.launch({ instanceTypeId: "x8", name: "whole-host" }));
-    const soldOut = await failure(launchInstance(m.ctx, m.launch({ instanceTypeId: "x1" })));
+    const soldOut = await appErrorOf(launchInstance(m.ctx, m.launch({ instanceTypeId: "x1" })));
     expect(soldOut.code).toBe("CONFLICT");
     expect(soldOut.message).toBe("1× X is sold out in Region 1 right now. It is available in Region 2 (r2).");
     expect(soldOut.details).toMatchObject({ availableRegions: ["r2"], fieldErrors: { regionId: [soldOut.message] } });
@@ -71,7 +61,7 @@ describe("capacity and quota", () => {
     // Another team, since two whole hosts are past the default quota of 16 GPUs.
     const other = await computeMember(db, "Sid");
     const second = await launchInstance(other.ctx, other.launch({ instanceTypeId: "x8", regionId: "r2" }));
-    const everywhere = await failure(launchInstance(m.ctx, m.launch({ instanceTypeId: "x1", regionId: "r2" })));
+    const everywhere = await appErrorOf(launchInstance(m.ctx, m.launch({ instanceTypeId: "x1", regionId: "r2" })));
     expect(everywhere.message).toMatch(/sold out in every region right now\. Reserve a capacity block/);
 
     // Leave the fleet empty for the next tests.
@@ -86,7 +76,7 @@ describe("capacity and quota", () => {
     const m = await computeMember(db, "Quinn");
     await db.insert(computeQuotas).values({ teamId: m.team.id, gpuModel: "X", maxGpus: 2 });
     await launchInstance(m.ctx, m.launch({ instanceTypeId: "x2" }));
-    const refused = await failure(launchInstance(m.ctx, m.launch({ instanceTypeId: "x1" })));
+    const refused = await appErrorOf(launchInstance(m.ctx, m.launch({ instanceTypeId: "x1" })));
     expect(refused.code).toBe("CONFLICT");
     expect(refused.message).toMatch(/quota of 2/);
     expect(await instanceCount(m.team.id)).toBe(1);
@@ -109,7 +99,7 @@ describe("idempotent launch", () => {
     const [launches] = await db.select({ n: count() }).from(auditEvents).where(and(eq(auditEvents.teamId, m.team.id), eq(auditEvents.action, "instance.launched")));
     expect(launches?.n).toBe(1);
 
-    const other = await failure(launchInstance(m.ctx, { ...input, name: "other-name" }));
+    const other = await appErrorOf(launchInstance(m.ctx, { ...input, name: "other-name" }));
     expect(other.code).toBe("BAD_REQUEST");
     expect(other.details.reason).toBe("idempotency_key_reused");
 
@@ -135,7 +125,7 @@ describe("idempotent launch", () => {
     try {
       await other.query("begin");
       await other.query("select pg_advisory_xact_lock(hashtextextended($1, 0))", [`instance_launch:${m.team.id}:${key}`]);
-      const busy = await failure(launchInstance(m.ctx, m.launch({ idempotencyKey: key })));
+      const busy = await appErrorOf(launchInstance(m.ctx, m.launch({ idempotencyKey: key })));
       expect(busy.code).toBe("CONFLICT");
       expect(busy.message).toMatch(/still in progress/);
       await other.query("rollback");
@@ -155,11 +145,11 @@ describe("access", () => {
     const viewerCtx = computeContextOf({ ...viewer.ctx, actor: { type: "user", userId: viewer.userId }, team: owner.team, role: "viewer" });
 
     expect((await listInstances(viewerCtx)).map((i) => i.id)).toEqual([launched.id]);
-    expect((await failure(launchInstance(viewerCtx, owner.launch()))).code).toBe("FORBIDDEN");
-    expect((await failure(terminateInstance(viewerCtx, { instanceId: launched.id }))).code).toBe("FORBIDDEN");
+    expect((await appErrorOf(launchInstance(viewerCtx, owner.launch()))).code).toBe("FORBIDDEN");
+    expect((await appErrorOf(terminateInstance(viewerCtx, { instanceId: launched.id }))).code).toBe("FORBIDDEN");
 
     const keyCtx = computeContextOfKey(owner.ctx, { id: "key_readOnly", teamId: owner.team.id, scopes: ["instances:read"] }, owner.team);
-    const refused = await failure(launchInstance(keyCtx, owner.launch()));
+    const refused = await appErrorOf(launchInstance(keyCtx, owner.launch()));
     expect(refused.code).toBe("FORBIDDEN");
     expect(refused.message).toMatch(/instances:write/);
     expect(await instanceCount(owner.team.id)).toBe(1);
@@ -170,12 +160,12 @@ describe("access", () => {
     const alice = await computeMember(db, "Alice Iso");
     const bob = await computeMember(db, "Bob Iso");
     const hers = await launchInstance(alice.ctx, alice.launch());
-    expect((await failure(getInstance(bob.ctx, { instanceId: hers.id }))).code).toBe("NOT_FOUND");
-    expect((await failure(terminateInstance(bob.ctx, { instanceId: hers.id }))).code).toBe("NOT_FOUND");
+    expect((await appErrorOf(getInstance(bob.ctx, { instanceId: hers.id }))).code).toBe("NOT_FOUND");
+    expect((await appErrorOf(terminateInstance(bob.ctx, { instanceId: hers.id }))).code).toBe("NOT_FOUND");
     expect(await listInstances(bob.ctx)).toEqual([]);
     expect((await instanceRow(db, hers.id)).state).toBe("pending");
     // Not even another team's SSH key can be smuggled in.
-    expect(Object.keys((await failure(launchInstance(bob.ctx, bob.launch({ sshKeyIds: [alice.sshKey.id] })))).details.fieldErrors ?? {})).toEqual(["sshKeyIds"]);
+    expect(Object.keys((await appErrorOf(launchInstance(bob.ctx, bob.launch({ sshKeyIds: [alice.sshKey.id] })))).details.fieldErrors ?? {})).toEqual(["sshKeyIds"]);
   });
 
   it("an API key's launch is billed to the key, from the api", async () => {
@@ -220,12 +210,12 @@ describe("launching into a reservation", () => {
     // Reservation-backed instances take no allocation of their own, and no quota.
     expect(await heldSlots(a.id, clock.now())).toBe(0);
 
-    const full = await failure(launchInstance(m.ctx, m.launch({ instanceTypeId: "x2", reservationId })));
+    const full = await appErrorOf(launchInstance(m.ctx, m.launch({ instanceTypeId: "x2", reservationId })));
     expect(full.code).toBe("CONFLICT");
     expect(full.message).toMatch(/All 2 instances of reservation .* are in use/);
-    expect((await failure(launchInstance(m.ctx, m.launch({ instanceTypeId: "x1", reservationId })))).details.fieldErrors).toHaveProperty("instanceTypeId");
+    expect((await appErrorOf(launchInstance(m.ctx, m.launch({ instanceTypeId: "x1", reservationId })))).details.fieldErrors).toHaveProperty("instanceTypeId");
     const stranger = await computeMember(db, "Stranger", clock.now);
-    expect((await failure(launchInstance(stranger.ctx, stranger.launch({ instanceTypeId: "x2", reservationId })))).code).toBe("NOT_FOUND");
+    expect((await appErrorOf(launchInstance(stranger.ctx, stranger.launch({ instanceTypeId: "x2", reservationId })))).code).toBe("NOT_FOUND");
 
     // Freeing one instance frees its slots for the next launch.
     await reconcileInstances(deps);
@@ -251,6 +241,6 @@ describe("launching into a reservation", () => {
       .from(auditEvents)
       .where(and(eq(auditEvents.targetId, b.id), eq(auditEvents.action, "instance.terminated")));
     expect(systemAudit).toMatchObject({ actorType: "system", metadata: expect.objectContaining({ reason: "reservation_ended" }) });
-    expect((await failure(launchInstance(m.ctx, m.launch({ instanceTypeId: "x2", reservationId })))).message).toMatch(/has ended/);
+    expect((await appErrorOf(launchInstance(m.ctx, m.launch({ instanceTypeId: "x2", reservationId })))).message).toMatch(/has ended/);
   });
 });

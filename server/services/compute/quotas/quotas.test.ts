@@ -6,7 +6,7 @@ import { auditEvents, computeQuotas, instances, memberships, reservations, type 
 import { openTestDatabase } from "@/server/db/testing";
 import { callerFor } from "@/server/trpc/testing";
 import { AppError } from "../../errors";
-import { createTestUser, testContext } from "../../testing";
+import { appErrorOf, createTestUser, testContext } from "../../testing";
 import { computeContextOf, type ComputeContext } from "../context";
 import { loadComputeCatalog, seedComputeCatalog } from "../fleet";
 import { assertQuota, defaultGpuQuota, quotaUsage } from "./quotas";
@@ -73,17 +73,6 @@ function launch(ctx: ComputeContext, instanceTypeId: string, gpuModel: string, g
   });
 }
 
-async function appFailure(call: Promise<unknown>): Promise<AppError> {
-  const error = await call.then(
-    () => {
-      throw new Error("expected the call to fail");
-    },
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(AppError);
-  return error as AppError;
-}
-
 const usageOf = async (ctx: ComputeContext, model: string) => (await quotaUsage(ctx)).find((u) => u.gpuModel === model);
 
 describe("quotaUsage", () => {
@@ -147,7 +136,7 @@ describe("assertQuota", () => {
     await insertInstance(db, o.team.id, "gpu-8x-h100-sxm");
     for (let i = 0; i < 4; i++) await insertInstance(db, o.team.id, "gpu-1x-h100-sxm");
 
-    const error = await appFailure(launch(o.ctx, "gpu-8x-h100-sxm", "H100 SXM", 8));
+    const error = await appErrorOf(launch(o.ctx, "gpu-8x-h100-sxm", "H100 SXM", 8));
     expect(error.code).toBe("CONFLICT");
     expect(error.message).toBe(
       "This launch needs 8 H100 SXM GPUs; your team uses 12 of its quota of 16. Terminate an instance or ask the provider to raise the quota.",
@@ -156,7 +145,7 @@ describe("assertQuota", () => {
     expect((await usageOf(o.ctx, "H100 SXM"))?.usedGpus).toBe(12);
 
     await db.update(computeQuotas).set({ maxGpus: 12 }).where(eq(computeQuotas.teamId, o.team.id));
-    expect((await appFailure(launch(o.ctx, "gpu-1x-h100-sxm", "H100 SXM", 1))).message).toMatch(/^This launch needs 1 H100 SXM GPU; your team uses 12 of its quota of 12\./);
+    expect((await appErrorOf(launch(o.ctx, "gpu-1x-h100-sxm", "H100 SXM", 1))).message).toMatch(/^This launch needs 1 H100 SXM GPU; your team uses 12 of its quota of 12\./);
     await expect(launch(o.ctx, "gpu-8x-h200", "H200", 8)).resolves.toMatch(/^ins_/);
   });
 
@@ -202,7 +191,7 @@ describe("assertQuota", () => {
 
       releaseFirst();
       await first;
-      const error = await appFailure(second);
+      const error = await appErrorOf(second);
       expect(error.code).toBe("CONFLICT");
       expect(error.message).toMatch(/^This launch needs 8 H100 SXM GPUs; your team uses 8 of its quota of 8\./);
     },
@@ -255,14 +244,14 @@ describe("setGpuQuota (the operator's CLI)", () => {
 
   it("names what is wrong: an unknown team, an unknown GPU model (listing the known ones), a bad number", async () => {
     const o = await owner();
-    expect((await appFailure(setGpuQuota(system, { team: "no-such-team", gpuModel: "H100 SXM", maxGpus: 1 }))).message).toBe(
+    expect((await appErrorOf(setGpuQuota(system, { team: "no-such-team", gpuModel: "H100 SXM", maxGpus: 1 }))).message).toBe(
       "No team has the slug or id “no-such-team”.",
     );
-    expect((await appFailure(setGpuQuota(system, { team: o.team.slug, gpuModel: "H1000", maxGpus: 1 }))).message).toBe(
+    expect((await appErrorOf(setGpuQuota(system, { team: o.team.slug, gpuModel: "H1000", maxGpus: 1 }))).message).toBe(
       "Unknown GPU model “H1000”. Known models: A100 SXM, B200, H100 SXM, H200, L40S.",
     );
     for (const maxGpus of [-1, 1.5, 2_000_000]) {
-      expect((await appFailure(setGpuQuota(system, { team: o.team.slug, gpuModel: "H100 SXM", maxGpus }))).code).toBe("BAD_REQUEST");
+      expect((await appErrorOf(setGpuQuota(system, { team: o.team.slug, gpuModel: "H100 SXM", maxGpus }))).code).toBe("BAD_REQUEST");
     }
   });
 });

@@ -7,7 +7,7 @@ import { clientError, clientFor } from "@/server/trpc/testing";
 import { AppError } from "../../errors";
 import type { Role } from "../../teams/permissions";
 import { enterTeam } from "../../teams/team-access";
-import { createTestUser, testContext } from "../../testing";
+import { appErrorOf, createTestUser, testContext } from "../../testing";
 import { computeContextOf, computeContextOfKey, type ComputeContext } from "../context";
 import { SSH_KEY_MESSAGES } from "./public-key";
 import { addSshKey, deleteSshKey, getSshKeysForLaunch, listSshKeys, MAX_SSH_KEYS_PER_INSTANCE, SSH_KEY_NOT_FOUND } from "./ssh-keys";
@@ -31,17 +31,6 @@ async function memberWithRole(teamId: string, role: Role): Promise<ComputeContex
   const person = await createTestUser(db, `Member ${role}`);
   await db.insert(memberships).values({ teamId, userId: person.userId, role, createdAt: new Date() });
   return computeContextOf(await enterTeam(person.ctx, { teamId }));
-}
-
-async function appFailure(call: Promise<unknown>): Promise<AppError> {
-  const error = await call.then(
-    () => {
-      throw new Error("expected the call to fail");
-    },
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(AppError);
-  return error as AppError;
 }
 
 async function auditFor(teamId: string, action: string) {
@@ -89,7 +78,7 @@ describe("addSshKey", () => {
       ["ssh-dss AAAAB3NzaC1kc3MAAACBAP", SSH_KEY_MESSAGES.unsupportedType("ssh-dss")],
       ["ssh-ed25519 not*base64", SSH_KEY_MESSAGES.notBase64],
     ] as const) {
-      const error = await appFailure(addSshKey(o.ctx, { name: "Bad", publicKey }));
+      const error = await appErrorOf(addSshKey(o.ctx, { name: "Bad", publicKey }));
       expect(error.code).toBe("BAD_REQUEST");
       expect(error.details.fieldErrors).toEqual({ publicKey: [message] });
     }
@@ -102,11 +91,11 @@ describe("addSshKey", () => {
     const publicKey = newTestPublicKey("first@host");
     await addSshKey(o.ctx, { name: "Laptop", publicKey });
 
-    const sameKey = await appFailure(addSshKey(o.ctx, { name: "Desktop", publicKey: publicKey.replace("first@host", "renamed") }));
+    const sameKey = await appErrorOf(addSshKey(o.ctx, { name: "Desktop", publicKey: publicKey.replace("first@host", "renamed") }));
     expect(sameKey.code).toBe("CONFLICT");
     expect(sameKey.details.fieldErrors).toEqual({ publicKey: ["This key is already added, as “Laptop”."] });
 
-    const sameName = await appFailure(addSshKey(o.ctx, { name: "Laptop", publicKey: newTestPublicKey() }));
+    const sameName = await appErrorOf(addSshKey(o.ctx, { name: "Laptop", publicKey: newTestPublicKey() }));
     expect(sameName.code).toBe("CONFLICT");
     expect(sameName.details.fieldErrors).toEqual({ name: ["A key named “Laptop” already exists. Choose another name."] });
 
@@ -160,7 +149,7 @@ describe("addSshKey", () => {
     expect((await auditFor(o.team.id, "ssh_key.added"))[0]).toMatchObject({ actorType: "api_key", actorId: apiKey.id });
 
     const readOnly = computeContextOfKey(testContext(db), { id: apiKey.id, teamId: o.team.id, scopes: ["instances:read"] }, o.team);
-    const refused = await appFailure(addSshKey(readOnly, { name: "Nope", publicKey: newTestPublicKey() }));
+    const refused = await appErrorOf(addSshKey(readOnly, { name: "Nope", publicKey: newTestPublicKey() }));
     expect(refused.code).toBe("FORBIDDEN");
     expect(refused.message).toContain("instances:write");
   });
@@ -204,8 +193,8 @@ describe("listSshKeys", () => {
     for (const role of ["viewer", "billing"] as const) {
       const ctx = await memberWithRole(o.team.id, role);
       expect((await listSshKeys(ctx)).map((k) => k.name)).toEqual(["Visible"]);
-      expect((await appFailure(addSshKey(ctx, { name: "No", publicKey: newTestPublicKey() }))).code).toBe("FORBIDDEN");
-      expect((await appFailure(deleteSshKey(ctx, { sshKeyId: "ssh_whatever" }))).code).toBe("FORBIDDEN");
+      expect((await appErrorOf(addSshKey(ctx, { name: "No", publicKey: newTestPublicKey() }))).code).toBe("FORBIDDEN");
+      expect((await appErrorOf(deleteSshKey(ctx, { sshKeyId: "ssh_whatever" }))).code).toBe("FORBIDDEN");
     }
     const developer = await memberWithRole(o.team.id, "developer");
     await expect(addSshKey(developer, { name: "Dev's", publicKey: newTestPublicKey() })).resolves.toMatchObject({ name: "Dev's" });
@@ -235,7 +224,7 @@ describe("deleteSshKey", () => {
     const bKey = await insertTestSshKey(db, b.team.id);
     const before = await rowsOf(b.team.id);
     for (const sshKeyId of [bKey.id, "ssh_doesNotExist000000000"]) {
-      const error = await appFailure(deleteSshKey(a.ctx, { sshKeyId }));
+      const error = await appErrorOf(deleteSshKey(a.ctx, { sshKeyId }));
       expect(error.code).toBe("NOT_FOUND");
       expect(error.message).toBe(SSH_KEY_NOT_FOUND);
     }
@@ -243,7 +232,7 @@ describe("deleteSshKey", () => {
     expect(await auditFor(a.team.id, "ssh_key.deleted")).toEqual([]);
 
     await deleteSshKey(b.ctx, { sshKeyId: bKey.id });
-    expect((await appFailure(deleteSshKey(b.ctx, { sshKeyId: bKey.id }))).code).toBe("NOT_FOUND");
+    expect((await appErrorOf(deleteSshKey(b.ctx, { sshKeyId: bKey.id }))).code).toBe("NOT_FOUND");
   });
 });
 
@@ -267,7 +256,7 @@ describe("getSshKeysForLaunch", () => {
     const theirs = await insertTestSshKey(db, b.team.id);
     const messages: string[] = [];
     for (const foreign of [theirs.id, "ssh_madeUp0000000000000000"]) {
-      const error = await appFailure(getSshKeysForLaunch(a.ctx, [mine.id, foreign]));
+      const error = await appErrorOf(getSshKeysForLaunch(a.ctx, [mine.id, foreign]));
       expect(error.code).toBe("BAD_REQUEST");
       expect(Object.keys(error.details.fieldErrors ?? {})).toEqual(["sshKeyIds"]);
       messages.push(error.message.replace(foreign, "<id>"));
@@ -281,7 +270,7 @@ describe("getSshKeysForLaunch", () => {
     const key = await insertTestSshKey(db, o.team.id);
     await db.transaction(async (tx) => {
       await tx.delete(sshKeys).where(eq(sshKeys.id, key.id));
-      expect((await appFailure(getSshKeysForLaunch(o.ctx, [key.id], tx))).code).toBe("BAD_REQUEST");
+      expect((await appErrorOf(getSshKeysForLaunch(o.ctx, [key.id], tx))).code).toBe("BAD_REQUEST");
       tx.rollback();
     }).catch((error: unknown) => {
       if (!(error instanceof Error && error.message === "Rollback")) throw error;
@@ -289,7 +278,7 @@ describe("getSshKeysForLaunch", () => {
     await expect(getSshKeysForLaunch(o.ctx, [key.id])).resolves.toHaveLength(1);
 
     const many = Array.from({ length: MAX_SSH_KEYS_PER_INSTANCE + 1 }, (_, i) => `ssh_${String(i).padStart(20, "0")}`);
-    const tooMany = await appFailure(getSshKeysForLaunch(o.ctx, many));
+    const tooMany = await appErrorOf(getSshKeysForLaunch(o.ctx, many));
     expect(tooMany.details.fieldErrors).toEqual({ sshKeyIds: [`Choose at most ${MAX_SSH_KEYS_PER_INSTANCE} SSH keys for one instance.`] });
   });
 });
