@@ -27,7 +27,7 @@ import { createFreshDatabase } from "../server/db/testing/postgres";
 import { signUp } from "../server/services/auth/sign-up";
 import type { ServiceContext } from "../server/services/context";
 import { availabilityCalendar, CapacityError, type CalendarBucket } from "../server/services/compute/capacity";
-import { rowsOf } from "../server/services/compute/capacity/sql";
+import { rowsOf } from "../server/db/sql";
 import { computeContextOf, type ComputeContext } from "../server/services/compute/context";
 import { seedComputeCatalog, type ComputeCatalog } from "../server/services/compute/fleet";
 import { purchaseReservation, reservationPrice } from "../server/services/compute/reservations";

@@ -1,4 +1,4 @@
-import { Activity, Boxes, CalendarClock, KeyRound, KeySquare, LayoutDashboard, MessagesSquare, Server, Settings, type LucideIcon } from "lucide-react";
+import { Activity, Boxes, CalendarClock, ChartColumn, KeyRound, KeySquare, LayoutDashboard, MessagesSquare, Receipt, Server, Settings, type LucideIcon } from "lucide-react";
 import type { Scope } from "@/server/services/teams/permissions";
 
 export interface NavItem {
@@ -17,6 +17,8 @@ export const NAV_ITEMS: NavItem[] = [
   { label: "Playground", path: "/playground", icon: MessagesSquare, scope: "models:read" },
   { label: "Instances", path: "/instances", icon: Server, scope: "compute:read" },
   { label: "Reservations", path: "/reservations", icon: CalendarClock, scope: "compute:read" },
+  { label: "Spend", path: "/spend", icon: ChartColumn, scope: "usage:read" },
+  { label: "Billing", path: "/billing", icon: Receipt, scope: "usage:read" },
   { label: "API keys", path: "/keys", icon: KeyRound, scope: "keys:read" },
   { label: "SSH keys", path: "/ssh-keys", icon: KeySquare, scope: "compute:read" },
   { label: "Activity", path: "/activity", icon: Activity, scope: "audit:read" },

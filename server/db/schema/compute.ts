@@ -171,6 +171,8 @@ export const instances = pgTable(
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
     runningAt: timestamp("running_at", { withTimezone: true }),
+    /** Running time up to here is in the usage ledger: whole UTC hours are billed as they close. */
+    billedUntil: timestamp("billed_until", { withTimezone: true }),
     terminatedAt: timestamp("terminated_at", { withTimezone: true }),
   },
   (t) => [

@@ -6,3 +6,4 @@ export * from "./keys";
 export * from "./usage";
 export * from "./playground";
 export * from "./compute";
+export * from "./spend";

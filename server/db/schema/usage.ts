@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import { bigint, index, integer, pgTable, text, timestamp } from "drizzle-orm/pg-core";
 
 export type UsageSource = "api" | "playground" | "console";
@@ -27,6 +28,8 @@ export const usageEvents = pgTable(
     inputTokens: integer("input_tokens").notNull().default(0),
     outputTokens: integer("output_tokens").notNull().default(0),
     costNano: bigint("cost_nano", { mode: "bigint" }).notNull(),
+    /** The team budget reservation this charge settles: recording the charge releases it. */
+    reservedNano: bigint("reserved_nano", { mode: "bigint" }).notNull().default(sql`0`),
     latencyMs: integer("latency_ms"),
     ttftMs: integer("ttft_ms"),
     status: text("status").$type<UsageStatus>().notNull(),

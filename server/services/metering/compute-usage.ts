@@ -1,5 +1,5 @@
 import type { Db, Tx } from "@/server/db";
-import { usageEvents } from "@/server/db/schema";
+import { insertUsageEvents } from "./usage-writer";
 
 export { costForSeconds } from "./cost";
 
@@ -15,6 +15,8 @@ export interface ComputeUsage {
   source: "console" | "api";
   quantitySeconds: number;
   costNano: bigint;
+  /** A budget reservation taken for this charge, released as the charge is recorded. */
+  reservedNano?: bigint;
   at: Date;
 }
 
@@ -24,9 +26,8 @@ export interface ComputeUsage {
  * (same id) writes nothing.
  */
 export async function recordComputeUsage(db: Db | Tx, usage: ComputeUsage): Promise<boolean> {
-  const written = await db
-    .insert(usageEvents)
-    .values({
+  const written = await insertUsageEvents(db, [
+    {
       id: usage.id,
       teamId: usage.teamId,
       product: usage.product,
@@ -37,10 +38,10 @@ export async function recordComputeUsage(db: Db | Tx, usage: ComputeUsage): Prom
       source: usage.source,
       quantitySeconds: usage.quantitySeconds,
       costNano: usage.costNano,
+      reservedNano: usage.reservedNano ?? 0n,
       status: "ok",
       createdAt: usage.at,
-    })
-    .onConflictDoNothing({ target: usageEvents.id })
-    .returning({ id: usageEvents.id });
-  return written.length > 0;
+    },
+  ]);
+  return written > 0;
 }

@@ -1,9 +1,13 @@
 import { getTableColumns, sql } from "drizzle-orm";
-import type { Db } from "@/server/db";
+import type { Db, Tx } from "@/server/db";
+import { rowsOf } from "@/server/db/sql";
 import { usageEvents } from "@/server/db/schema";
 import type { Logger } from "../context";
+import { rollupUpserts } from "./rollups";
 
 const COLUMNS = Object.entries(getTableColumns(usageEvents)).map(([key, column]) => [key, column.name] as const);
+
+const DEFAULTS: Record<string, unknown> = { product: "model_tokens", inputTokens: 0, outputTokens: 0, reservedNano: "0" };
 
 /** One event as a JSON object keyed by column name, for json_populate_recordset. */
 function toRecord(event: UsageEvent): Record<string, unknown> {
@@ -11,21 +15,28 @@ function toRecord(event: UsageEvent): Record<string, unknown> {
   for (const [key, name] of COLUMNS) {
     const value = event[key as keyof UsageEvent];
     record[name] =
-      typeof value === "bigint" ? value.toString() : value instanceof Date ? value.toISOString() : (value ?? (key === "product" ? "model_tokens" : null));
+      typeof value === "bigint" ? value.toString() : value instanceof Date ? value.toISOString() : (value ?? DEFAULTS[key] ?? null);
   }
   return record;
 }
 
 /**
- * Inserts a batch as one JSON parameter expanded by PostgreSQL: about four times faster than a
- * multi-row VALUES list with a parameter per field, on PGlite and on PostgreSQL alike.
+ * Records a batch in one statement: the events (one JSON parameter expanded by PostgreSQL, about
+ * four times faster than a multi-row VALUES list), their hourly and daily rollups, and the teams'
+ * monthly spend, which also releases the budget reservations the events settle. Events already
+ * recorded (same id) change nothing. Returns how many events were new.
  */
-export async function insertUsageEvents(db: Db, events: UsageEvent[]): Promise<void> {
-  if (events.length === 0) return;
-  await db.execute(sql`
-    insert into usage_events
-    select * from json_populate_recordset(null::usage_events, ${JSON.stringify(events.map(toRecord))}::json)
-    on conflict (id) do nothing`);
+export async function insertUsageEvents(db: Db | Tx, events: UsageEvent[]): Promise<number> {
+  if (events.length === 0) return 0;
+  const [row] = await rowsOf<{ written: number }>(db, sql`
+    with batch as (
+      insert into usage_events
+      select * from json_populate_recordset(null::usage_events, ${JSON.stringify(events.map(toRecord))}::json)
+      on conflict (id) do nothing
+      returning *
+    ) ${rollupUpserts()}
+    select count(*)::int as written from batch`);
+  return row?.written ?? 0;
 }
 
 export type UsageEvent = typeof usageEvents.$inferInsert;

@@ -7,10 +7,10 @@ export const ROLES = ["owner", "admin", "developer", "billing", "viewer"] as con
 export type Role = (typeof ROLES)[number];
 
 export const ROLE_SCOPES = {
-  owner: ["team:read", "team:write", "audit:read", "models:read", "keys:read", "keys:write", "inference", "usage:read", "compute:read", "compute:write"],
-  admin: ["team:read", "team:write", "audit:read", "models:read", "keys:read", "keys:write", "inference", "usage:read", "compute:read", "compute:write"],
+  owner: ["team:read", "team:write", "audit:read", "models:read", "keys:read", "keys:write", "inference", "usage:read", "billing:write", "compute:read", "compute:write"],
+  admin: ["team:read", "team:write", "audit:read", "models:read", "keys:read", "keys:write", "inference", "usage:read", "billing:write", "compute:read", "compute:write"],
   developer: ["team:read", "models:read", "keys:read", "keys:write", "inference", "usage:read", "compute:read", "compute:write"],
-  billing: ["team:read", "models:read", "keys:read", "usage:read", "compute:read"],
+  billing: ["team:read", "models:read", "keys:read", "usage:read", "billing:write", "compute:read"],
   viewer: ["team:read", "models:read", "keys:read", "compute:read"],
 } as const satisfies Record<Role, readonly string[]>;
 

@@ -4,7 +4,7 @@ import { isExclusionViolation } from "@/server/db/errors";
 import { newId } from "@/server/db/ids";
 import { allocations, type AllocationOwner } from "@/server/db/schema";
 import { CapacityError } from "./errors";
-import { rowsOf, ts } from "./sql";
+import { rowsOf, ts } from "@/server/db/sql";
 
 export interface SlotRequest {
   regionId: string;

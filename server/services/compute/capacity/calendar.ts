@@ -3,7 +3,7 @@ import { z } from "zod";
 import type { Db, Tx } from "@/server/db";
 import { requireCompute, type ComputeContext } from "../context";
 import { requireInstanceType } from "./instance-types";
-import { rowsOf, ts } from "./sql";
+import { rowsOf, ts } from "@/server/db/sql";
 
 export type CalendarBucket = "day" | "hour";
 

@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import type { Db, Tx } from "@/server/db";
 import { requireInstanceType } from "./instance-types";
-import { rowsOf, ts } from "./sql";
+import { rowsOf, ts } from "@/server/db/sql";
 
 export interface FreeCapacity {
   regionId: string;

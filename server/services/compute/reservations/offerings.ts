@@ -2,7 +2,7 @@ import { and, asc, eq, gte, sql } from "drizzle-orm";
 import { hosts, regions } from "@/server/db/schema";
 import { AppError } from "../../errors";
 import { requireInstanceType, type InstanceTypeRow } from "../capacity";
-import { rowsOf, ts } from "../capacity/sql";
+import { rowsOf, ts } from "@/server/db/sql";
 import { requireCompute, type ComputeContext } from "../context";
 import { MAX_HORIZON_DAYS, MAX_OFFERINGS, searchOfferingsInput, type SearchOfferingsInput } from "./schemas";
 
