@@ -24,6 +24,8 @@ const contentSecurityPolicy = [
 
 /** @type {import('next').NextConfig} */
 const nextConfig = {
+  // Lets two builds of one checkout coexist (e.g. a dev server beside a test build).
+  distDir: process.env.NEXT_DIST_DIR || ".next",
   serverExternalPackages: ["@electric-sql/pglite", "@node-rs/argon2", "pg", "pg-boss"],
   poweredByHeader: false,
   async headers() {
