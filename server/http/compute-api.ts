@@ -1,4 +1,5 @@
 import { ZodError, type z } from "zod";
+import { BUDGET_CAP_REACHED } from "@/server/services/budgets/cap";
 import type { Db } from "@/server/db";
 import { teams } from "@/server/db/schema";
 import { eq } from "drizzle-orm";
@@ -69,6 +70,7 @@ export function toApiError(error: unknown): GatewayError | null {
     const param = field ? apiParam(field) : null;
     const headers: Record<string, string> = error.details.retryAfterSeconds ? { "retry-after": String(error.details.retryAfterSeconds) } : {};
     // A reused Idempotency-Key with another body: 422, as the request itself is well-formed.
+    if (error.details.reason === BUDGET_CAP_REACHED) return new GatewayError(429, "insufficient_quota", "insufficient_quota", error.message, null, headers);
     if (error.details.reason === "idempotency_key_reused") return new GatewayError(422, type, "idempotency_key_reused", error.message, "Idempotency-Key", headers);
     return new GatewayError(status, type, error.code === "FORBIDDEN" ? "insufficient_scope" : error.code.toLowerCase(), error.message, param, headers);
   }

@@ -24,6 +24,11 @@ export interface ServiceContext {
   log: Logger;
 }
 
+/** The context of work nobody asked for just now: the worker's jobs, month close, enforcement. */
+export function systemContext(db: Db, now: () => Date, log: Logger): ServiceContext {
+  return { db, actor: { type: "system" }, request: { ip: null, userAgent: null }, now, log };
+}
+
 export interface TeamRef {
   id: string;
   name: string;

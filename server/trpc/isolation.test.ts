@@ -1,7 +1,7 @@
 import { and, count, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { openTestDatabase } from "@/server/db/testing";
-import { apiKeys, auditEvents, instances, memberships, playgroundPresets, sshKeys, teams, usageEvents } from "@/server/db/schema";
+import { apiKeys, auditEvents, instances, memberships, notifications, playgroundPresets, sshKeys, teamBudgets, teams, usageEvents } from "@/server/db/schema";
 import { newId } from "@/server/db/ids";
 import { insertTestKey } from "@/server/services/keys/testing";
 import { insertTestPreset } from "@/server/services/playground/testing";
@@ -101,6 +101,11 @@ const INPUTS: Record<string, (teamId: string) => unknown> = {
   "sshKeys.add": (teamId) => ({ teamId, name: "Isolation key", publicKey: newTestPublicKey() }),
   "sshKeys.delete": async (teamId) => ({ teamId, sshKeyId: await sshKeyIn(teamId) }),
   "quotas.usage": (teamId) => ({ teamId }),
+  "budgets.status": (teamId) => ({ teamId }),
+  "budgets.set": (teamId) => ({ teamId, amountUsd: "500", alertThresholds: [50, 80, 100], hardCap: true }),
+  "budgets.remove": (teamId) => ({ teamId }),
+  "notifications.list": (teamId) => ({ teamId }),
+  "notifications.markRead": (teamId) => ({ teamId }),
   "instances.list": (teamId) => ({ teamId }),
   "instances.get": async (teamId) => ({ teamId, instanceId: await instanceIn(teamId) }),
   "instances.images": (teamId) => ({ teamId }),
@@ -140,7 +145,9 @@ async function snapshot(teamId: string) {
   const presets = await db.select().from(playgroundPresets).where(eq(playgroundPresets.teamId, teamId)).orderBy(playgroundPresets.id);
   const ssh = await db.select().from(sshKeys).where(eq(sshKeys.teamId, teamId)).orderBy(sshKeys.id);
   const instanceRows = await db.select().from(instances).where(eq(instances.teamId, teamId)).orderBy(instances.id);
-  return { team, auditRows: audit?.n, members, keys, presets, ssh, instanceRows };
+  const budget = await db.select().from(teamBudgets).where(eq(teamBudgets.teamId, teamId));
+  const notes = await db.select().from(notifications).where(eq(notifications.teamId, teamId)).orderBy(notifications.id);
+  return { team, auditRows: audit?.n, members, keys, presets, ssh, instanceRows, budget, notes };
 }
 
 describe("procedure inventory", () => {

@@ -1,5 +1,7 @@
 import { createCallerFactory, router } from "./init";
 import { auditRouter } from "./routers/audit";
+import { budgetsRouter } from "./routers/budgets";
+import { notificationsRouter } from "./routers/notifications";
 import { computeRouter } from "./routers/compute";
 import { instancesRouter } from "./routers/instances";
 import { reservationsRouter } from "./routers/reservations";
@@ -25,6 +27,8 @@ export const appRouter = router({
   reservations: reservationsRouter,
   sshKeys: sshKeysRouter,
   quotas: quotasRouter,
+  budgets: budgetsRouter,
+  notifications: notificationsRouter,
 });
 
 export type AppRouter = typeof appRouter;

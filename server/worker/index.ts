@@ -7,6 +7,7 @@ import {
   endReservationInstances,
   finishTermination,
   JOBS,
+  meterRunningInstances,
   pollInstance,
   provisionInstance,
   reconcileInstances,
@@ -18,11 +19,14 @@ import {
   type ReconcileReport,
 } from "@/server/services/compute/instances";
 import { advanceReservations } from "@/server/services/compute/reservations";
+import { checkBudgetAlerts } from "@/server/services/budgets/alerts";
+import { stopInstancesAtCap } from "@/server/services/budgets/enforce";
 import { createBoss } from "./boss";
 
 /**
  * The job worker: pg-boss queues for the instance lifecycle (provision, poll, terminate) and a
- * periodic tick (reservations' step, then the reconciler). It runs inside the console's process by
+ * periodic tick (reservations' step, metering of running instances' closed hours, budget alerts
+ * and caps, then the reconciler). It runs inside the console's process by
  * default (server/startup.ts), or alone with `npm run worker` (server/worker/main.ts) when
  * WORKER_IN_PROCESS=false; on PostgreSQL any number of workers may run side by side, since every
  * handler is idempotent and every state change conditional.
@@ -78,10 +82,18 @@ const QUEUES: Record<JobName, PgBoss.Queue> = {
  * directly.
  */
 export async function runDueWork(deps: LifecycleDeps): Promise<ReconcileReport> {
-  try {
-    await advanceReservations(deps.db, deps.now(), deps.log, { onEnded: (reservationId) => endReservationInstances(deps, reservationId) });
-  } catch (error) {
-    deps.log.error("reservations step failed", { error: String(error) });
+  const steps: Array<[string, () => Promise<unknown>]> = [
+    ["reservations step", () => advanceReservations(deps.db, deps.now(), deps.log, { onEnded: (reservationId) => endReservationInstances(deps, reservationId) })],
+    ["instance metering", () => meterRunningInstances(deps.db, deps.now(), deps.log)],
+    ["budget alerts", () => checkBudgetAlerts(deps.db, deps.now(), { log: deps.log })],
+    ["budget caps", () => stopInstancesAtCap(deps)],
+  ];
+  for (const [name, step] of steps) {
+    try {
+      await step();
+    } catch (error) {
+      deps.log.error(`${name} failed`, { error: String(error) });
+    }
   }
   return reconcileInstances(deps);
 }

@@ -58,7 +58,13 @@ export interface UsageWriter {
 export function createUsageWriter(
   db: Db,
   log: Logger,
-  options: { batchSize?: number; flushIntervalMs?: number; maxQueued?: number } = {},
+  options: {
+    batchSize?: number;
+    flushIntervalMs?: number;
+    maxQueued?: number;
+    /** Called after a batch is written, with its teams; failures are logged, never retried. */
+    onWritten?: (teamIds: string[]) => Promise<unknown>;
+  } = {},
 ): UsageWriter {
   const batchSize = options.batchSize ?? 500;
   const maxQueued = options.maxQueued ?? 100_000;
@@ -75,6 +81,10 @@ export function createUsageWriter(
         await insertUsageEvents(db, batch);
         queue = queue.slice(batch.length);
         remaining -= batch.length;
+        if (options.onWritten) {
+          const teamIds = [...new Set(batch.map((event) => event.teamId))];
+          await options.onWritten(teamIds).catch((error: unknown) => log.error("after-write hook failed", { error: String(error) }));
+        }
       } catch (error) {
         log.error("usage write failed; will retry", { error: String(error), queued: queue.length });
         return;

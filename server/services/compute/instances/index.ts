@@ -5,8 +5,8 @@
 export { launchInstance } from "./launch-instance";
 export { terminateInstance } from "./terminate-instance";
 export { findInstanceView, getInstance, INSTANCE_LIST_LIMIT, INSTANCE_NOT_FOUND, listImages, listInstances, type InstanceDetail, type InstanceEventView, type InstanceView } from "./list-instances";
+export { billableSeconds, billRunningTime, meterRunningInstances } from "./metering";
 export {
-  billableSeconds,
   failInstance,
   finishTermination,
   MAX_LAUNCH_ATTEMPTS,

@@ -7,6 +7,7 @@ import { recordAuditEvent } from "../../audit/record-audit-event";
 import { AppError } from "../../errors";
 import { allocate, CapacityError, freeInstances, type Placement } from "../capacity";
 import { actingUserId, requireCompute, type ComputeContext } from "../context";
+import { holdWithinCap } from "../../budgets/cap";
 import { assertQuota } from "../quotas";
 import { getSshKeysForLaunch } from "../ssh-keys";
 import { addSeconds, PENDING_TIMEOUT_SECONDS, type InstanceRow } from "./lifecycle";
@@ -67,6 +68,8 @@ export async function launchInstance(ctx: ComputeContext, rawInput: LaunchInstan
         priceNanoPerHour = 0n;
       } else {
         await assertQuota(tx, ctx, { gpuModel: type.gpuModel, additionalGpus: type.gpuCount });
+        // Launching into a block costs nothing more, so only on-demand launches meet the cap.
+        await holdWithinCap(tx, ctx.team.id, now, 0n, "launch");
         const [placed] = await allocate(tx, {
           regionId: region.id,
           gpuModel: type.gpuModel,

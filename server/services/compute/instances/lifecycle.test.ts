@@ -1,13 +1,14 @@
 import { and, count, eq, gt, isNull, or } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { openTestDatabase } from "@/server/db/testing";
-import { allocations, auditEvents, instanceEvents, instances, usageEvents } from "@/server/db/schema";
+import { allocations, auditEvents, instanceEvents, instances, teamSpend, usageEvents } from "@/server/db/schema";
 import { costForSeconds } from "@/server/services/metering/compute-usage";
 import { freeInstances } from "../capacity";
 import type { ComputeDriver } from "../drivers/types";
 import { getInstance } from "./list-instances";
 import { launchInstance } from "./launch-instance";
-import { billableSeconds, finishTermination, MAX_LAUNCH_ATTEMPTS, pollInstance, provisionInstance } from "./lifecycle";
+import { finishTermination, MAX_LAUNCH_ATTEMPTS, pollInstance, provisionInstance } from "./lifecycle";
+import { billableSeconds, meterRunningInstances } from "./metering";
 import { reconcileInstances } from "./reconcile";
 import { terminateInstance } from "./terminate-instance";
 import { computeMember, instanceRow, seedTestFleet, simulatedDeps, testClock } from "./testing";
@@ -83,18 +84,17 @@ describe("lifecycle on the simulated driver", () => {
       ["stopping", "terminated"],
     ]);
     expect(await heldSlots(launched.id, clock.now())).toBe(0);
-    const usage = await usageOf(launched.id);
-    expect(usage).toHaveLength(1);
-    expect(usage[0]).toMatchObject({
-      id: `use_ins_${launched.id}`,
-      product: "instance_hours",
-      instanceTypeId: "x1",
-      quantitySeconds: 3607,
-      costNano: 2_003_888_889n,
-      userId: alice.userId,
-      apiKeyId: null,
-      source: "console",
-    });
+    // Running from 10:00:05 to 11:00:12: one event per UTC hour, adding up to the whole run's bill.
+    const usage = (await usageOf(launched.id)).sort((a, b) => a.id.localeCompare(b.id));
+    expect(usage.map((u) => [u.id, u.quantitySeconds, u.createdAt.toISOString()])).toEqual([
+      [`use_ins_${launched.id}_2026-03-01T10`, 3595, "2026-03-01T10:00:05.000Z"],
+      [`use_ins_${launched.id}_2026-03-01T11`, 12, "2026-03-01T11:00:00.000Z"],
+    ]);
+    expect(usage[0]!.costNano).toBe(costForSeconds(2_000_000_000n, 3595));
+    expect(usage[0]!.costNano + usage[1]!.costNano).toBe(2_003_888_889n);
+    for (const u of usage) {
+      expect(u).toMatchObject({ product: "instance_hours", instanceTypeId: "x1", userId: alice.userId, apiKeyId: null, source: "console" });
+    }
     const audit = await db.select({ action: auditEvents.action }).from(auditEvents).where(eq(auditEvents.targetId, launched.id));
     expect(audit.map((a) => a.action).sort()).toEqual(["instance.launched", "instance.terminated"]);
 
@@ -102,7 +102,7 @@ describe("lifecycle on the simulated driver", () => {
     await terminateInstance(alice.ctx, { instanceId: launched.id });
     const [events] = await db.select({ n: count() }).from(instanceEvents).where(eq(instanceEvents.instanceId, launched.id));
     expect(events?.n).toBe(5);
-    expect(await usageOf(launched.id)).toHaveLength(1);
+    expect(await usageOf(launched.id)).toHaveLength(2);
   });
 
   it("a launch that fails bills nothing and gives its capacity back", async () => {
@@ -219,3 +219,42 @@ describe("lifecycle on the simulated driver", () => {
     expect(await heldSlots(launched.id, clock.now())).toBe(0);
   });
 });
+
+describe("metering running instances by the hour", () => {
+  it("bills closed hours while it runs, on either side of a month's end, and the rest at termination", async () => {
+    const clock = testClock(new Date("2026-03-31T23:30:00Z"));
+    const { deps } = simulatedDeps(db, clock.now, { bootSeconds: 1 });
+    const gus = await computeMember(db, "Gus", clock.now);
+    const launched = await launchInstance(gus.ctx, gus.launch());
+    await provisionInstance(deps, launched.id);
+    clock.advance(1);
+    await pollInstance(deps, launched.id, { reschedule: false });
+    expect((await instanceRow(db, launched.id)).state).toBe("running");
+
+    // 23:30:01 → 01:10:01: the hours of 23:00 (March) and 00:00 (April) have closed.
+    clock.advance(100 * 60);
+    // (Other tests' instances share the database, so count this one's events only.)
+    await meterRunningInstances(db, clock.now(), deps.log);
+    expect(await usageOf(launched.id)).toHaveLength(2);
+    await meterRunningInstances(db, clock.now(), deps.log);
+    expect(await usageOf(launched.id)).toHaveLength(2);
+    const metered = await spendByMonth(gus.team.id);
+    expect(metered).toEqual({ "2026-03-01": costForSeconds(2_000_000_000n, 1799), "2026-04-01": costForSeconds(2_000_000_000n, 5399) - costForSeconds(2_000_000_000n, 1799) });
+
+    await terminateInstance(gus.ctx, { instanceId: launched.id });
+    await finishTermination(deps, launched.id);
+    const usage = await usageOf(launched.id);
+    expect(usage.map((u) => u.quantitySeconds).sort((a, b) => a! - b!)).toEqual([601, 1799, 3600]);
+    const total = usage.reduce((sum, u) => sum + u.costNano, 0n);
+    expect(total).toBe(costForSeconds(2_000_000_000n, 6000));
+    const ended = await getInstance(gus.ctx, { instanceId: launched.id });
+    expect(ended.costNano).toBe(total);
+    const months = await spendByMonth(gus.team.id);
+    expect(months["2026-03-01"]! + months["2026-04-01"]!).toBe(total);
+  });
+});
+
+async function spendByMonth(teamId: string): Promise<Record<string, bigint>> {
+  const rows = await db.select().from(teamSpend).where(eq(teamSpend.teamId, teamId));
+  return Object.fromEntries(rows.map((r) => [r.month, r.spentNano]));
+}

@@ -2,12 +2,12 @@ import { and, desc, eq, isNull } from "drizzle-orm";
 import type { Db, Tx } from "@/server/db";
 import { newId } from "@/server/db/ids";
 import { auditEvents, hosts, instanceEvents, instances, instanceTypes, regions, type InstanceState } from "@/server/db/schema";
-import { costForSeconds, recordComputeUsage } from "../../metering/compute-usage";
 import { recordAuditEvent } from "../../audit/record-audit-event";
 import type { Logger, ServiceContext } from "../../context";
 import { releaseAllocations } from "../capacity";
 import type { ComputeDriver } from "../drivers/types";
 import { JOBS, sendJob } from "./jobs";
+import { billRunningTime } from "./metering";
 
 /**
  * The instance state machine, driven by the worker's jobs and the reconciler:
@@ -254,52 +254,7 @@ export async function requestTermination(
 async function settle(tx: Tx, instance: InstanceRow, endedAt: Date): Promise<void> {
   // Reservation-backed instances hold no allocation of their own: they run on the block's slots.
   if (!instance.reservationId) await releaseAllocations(tx, { ownerType: "instance", ownerId: instance.id }, endedAt);
-  await billInstance(tx, instance, endedAt);
-}
-
-/** Whole seconds from running to `endedAt`: the billed quantity. */
-export function billableSeconds(runningAt: Date | null, endedAt: Date): number {
-  if (!runningAt) return 0;
-  return Math.max(0, Math.floor((endedAt.getTime() - runningAt.getTime()) / 1000));
-}
-
-/**
- * One usage event per instance, id `use_ins_<instance id>`: written twice, it counts once. An
- * instance that never ran is not billed and gets none. A reservation-backed one gets one at cost 0,
- * so that the usage ledger shows how much of a block was actually used.
- */
-async function billInstance(tx: Tx, instance: InstanceRow, endedAt: Date): Promise<void> {
-  if (!instance.runningAt) return;
-  const seconds = billableSeconds(instance.runningAt, endedAt);
-  const launcher = await launchedBy(tx, instance);
-  await recordComputeUsage(tx, {
-    id: `use_ins_${instance.id}`,
-    teamId: instance.teamId,
-    product: "instance_hours",
-    instanceTypeId: instance.instanceTypeId,
-    resourceId: instance.id,
-    userId: launcher.userId,
-    apiKeyId: launcher.apiKeyId,
-    source: launcher.apiKeyId ? "api" : "console",
-    quantitySeconds: seconds,
-    costNano: costForSeconds(instance.priceNanoPerHour, seconds),
-    at: endedAt,
-  });
-}
-
-/**
- * Who launched the instance, for attributing its usage (key spend limits count it). The launch's
- * audit event has it for both doors; created_by alone cannot tell an API key from a deleted member.
- */
-async function launchedBy(tx: Tx, instance: InstanceRow): Promise<{ userId: string | null; apiKeyId: string | null }> {
-  const [launch] = await tx
-    .select({ actorType: auditEvents.actorType, actorId: auditEvents.actorId })
-    .from(auditEvents)
-    .where(and(eq(auditEvents.teamId, instance.teamId), eq(auditEvents.targetId, instance.id), eq(auditEvents.action, "instance.launched")))
-    .orderBy(desc(auditEvents.createdAt))
-    .limit(1);
-  if (launch?.actorType === "api_key") return { userId: null, apiKeyId: launch.actorId };
-  return { userId: instance.createdBy, apiKeyId: null };
+  await billRunningTime(tx, instance, endedAt);
 }
 
 async function terminateQuietly(deps: LifecycleDeps, providerId: string): Promise<void> {

@@ -4,7 +4,7 @@ import { instanceEvents, instances, instanceTypes, regions, users, type Instance
 import { costForSeconds } from "../../metering/compute-usage";
 import { AppError } from "../../errors";
 import { requireCompute, type ComputeContext } from "../context";
-import { billableSeconds } from "./lifecycle";
+import { billableSeconds } from "./metering";
 import { INSTANCE_IMAGES, instanceIdInput, LIVE_STATES, listInstancesInput, type InstanceIdInput, type InstanceImage, type ListInstancesInput } from "./schemas";
 
 export const INSTANCE_NOT_FOUND = "Instance not found.";

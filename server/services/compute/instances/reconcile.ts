@@ -1,6 +1,6 @@
 import { and, asc, eq, gt, inArray, isNull, lte, notExists, or, sql } from "drizzle-orm";
 import { allocations, instances, reservations } from "@/server/db/schema";
-import type { ServiceContext } from "../../context";
+import { systemContext } from "../../context";
 import { releaseAllocations } from "../capacity";
 import { failInstance, finishTermination, pollInstance, provisionInstance, requestTermination, type LifecycleDeps } from "./lifecycle";
 import { LIVE_STATES } from "./schemas";
@@ -99,7 +99,7 @@ export async function terminateEndedReservationInstances(deps: LifecycleDeps, re
       ),
     )
     .limit(BATCH);
-  const system: ServiceContext = { db: deps.db, actor: { type: "system" }, request: { ip: null, userAgent: null }, now: deps.now, log: deps.log };
+  const system = systemContext(deps.db, deps.now, deps.log);
   let moved = 0;
   for (const row of rows) {
     const stopping = await deps.db.transaction((tx) =>

@@ -2,7 +2,7 @@ import { and, eq, gt, inArray, isNull, lte } from "drizzle-orm";
 import type { Db } from "@/server/db";
 import { reservations } from "@/server/db/schema";
 import { recordAuditEvent } from "../../audit/record-audit-event";
-import type { Logger, ServiceContext } from "../../context";
+import { systemContext, type Logger } from "../../context";
 import { HOUR_MS } from "./offerings";
 
 /** How long before its end a block's end warning goes out. */
@@ -33,7 +33,7 @@ export interface AdvanceResult {
  * Starts and completions are recorded in the team's audit log as the system's doing.
  */
 export async function advanceReservations(db: Db, now: Date, log: Logger, options: AdvanceOptions = {}): Promise<AdvanceResult> {
-  const ctx: ServiceContext = { db, actor: { type: "system" }, request: { ip: null, userAgent: null }, now: () => now, log };
+  const ctx = systemContext(db, () => now, log);
   const result: AdvanceResult = { started: [], warned: [], completed: [] };
 
   const ending = await db

@@ -2,6 +2,7 @@ import { eq } from "drizzle-orm";
 import { reservations } from "@/server/db/schema";
 import { recordAuditEvent } from "../../audit/record-audit-event";
 import { AppError } from "../../errors";
+import { holdWithinCap } from "../../budgets/cap";
 import { recordComputeUsage } from "../../metering/compute-usage";
 import { extendAllocations, requireInstanceType } from "../capacity";
 import { requireCompute, type ComputeContext } from "../context";
@@ -45,6 +46,7 @@ export async function extendReservation(ctx: ComputeContext, rawInput: ExtendRes
     }
     const extraNano = reservationPrice(type, input.hours, row.instanceCount);
     const n = row.extensions + 1;
+    const reservedNano = await holdWithinCap(tx, ctx.team.id, now, extraNano, "reservation");
     await recordComputeUsage(tx, {
       id: `use_${row.id}_ext_${n}`,
       teamId: ctx.team.id,
@@ -54,6 +56,7 @@ export async function extendReservation(ctx: ComputeContext, rawInput: ExtendRes
       ...chargeSource(ctx),
       quantitySeconds: input.hours * 3600 * row.instanceCount,
       costNano: extraNano,
+      reservedNano,
       at: now,
     });
     const [updated] = await tx

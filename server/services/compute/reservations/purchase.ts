@@ -6,6 +6,7 @@ import { newId } from "@/server/db/ids";
 import { regions, reservations } from "@/server/db/schema";
 import { recordAuditEvent } from "../../audit/record-audit-event";
 import { AppError } from "../../errors";
+import { holdWithinCap } from "../../budgets/cap";
 import { recordComputeUsage } from "../../metering/compute-usage";
 import { allocate, CapacityError, requireInstanceType } from "../capacity";
 import { actingUserId, requireCompute, type ComputeContext } from "../context";
@@ -98,6 +99,7 @@ export async function purchaseReservation(ctx: ComputeContext, rawInput: Purchas
       }).catch((error: unknown) => {
         throw error instanceof CapacityError ? new CapacityError(OFFERING_GONE, { cause: error.message }) : error;
       });
+      const reservedNano = await holdWithinCap(tx, ctx.team.id, now, priceNano, "reservation");
       await recordComputeUsage(tx, {
         id: `use_${id}`,
         teamId: ctx.team.id,
@@ -107,6 +109,7 @@ export async function purchaseReservation(ctx: ComputeContext, rawInput: Purchas
         ...chargeSource(ctx),
         quantitySeconds: hours * 3600 * input.instanceCount,
         costNano: priceNano,
+        reservedNano,
         at: now,
       });
       await recordAuditEvent(tx, ctx, {

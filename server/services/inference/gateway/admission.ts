@@ -1,5 +1,7 @@
 import type { ModelEndpoint } from "@/server/db/schema";
-import { reserveKeySpend, type SpendReservation } from "../../metering/key-spend";
+import { formatUsd } from "@/components/ui/format";
+import { reserveKeySpend, settleKeySpend, type SpendReservation } from "../../metering/key-spend";
+import { reserveTeamSpend, teamSpendOf } from "../../metering/team-spend";
 import { monthKey, tokenCost } from "../../metering/cost";
 import type { CatalogModel } from "../../catalog/models";
 import { GatewayError, insufficientQuota, invalidRequest, modelNotFound, permissionDenied } from "./errors";
@@ -39,6 +41,8 @@ export async function resolveModel(
 export interface Admission {
   rateHeaders: Record<string, string>;
   reservation: SpendReservation | null;
+  /** Held against the team's budget cap; the request's usage event releases it. */
+  teamReservedNano: bigint;
 }
 
 /**
@@ -98,7 +102,34 @@ export async function admit(
       );
     }
   }
-  return { rateHeaders: rateLimitHeaders(requestState, tokenState), reservation };
+  const teamReservedNano = await reserveAgainstTeamCap(deps, caller, model, promptTokens, maxOutputTokens).catch(async (error: unknown) => {
+    if (reservation) await settleKeySpend(deps.db, reservation, 0n);
+    throw error;
+  });
+  return { rateHeaders: rateLimitHeaders(requestState, tokenState), reservation, teamReservedNano };
+}
+
+/** The team's hard cap, by the same reserve-then-settle as a key's spend limit. */
+async function reserveAgainstTeamCap(
+  deps: GatewayDeps,
+  caller: GatewayCaller,
+  model: CatalogModel,
+  promptTokens: number,
+  maxOutputTokens: number,
+): Promise<bigint> {
+  const capNano = await deps.budgets.capOf(caller.teamId);
+  if (capNano === null) return 0n;
+  const maxCost = tokenCost(promptTokens, maxOutputTokens, model);
+  const month = monthKey(deps.now());
+  if (await reserveTeamSpend(deps.db, { teamId: caller.teamId, month, capNano, amountNano: maxCost })) return maxCost;
+  const spend = await teamSpendOf(deps.db, caller.teamId, month);
+  const left = capNano - spend.spentNano - spend.reservedNano;
+  throw insufficientQuota(
+    left <= 0n
+      ? `Your team has reached its monthly budget cap of ${formatUsd(capNano)}. Requests are refused until an owner, admin or billing member raises the budget on the Spend page, or the month ends.`
+      : `This request could cost up to ${formatUsd(maxCost)}, more than the ${formatUsd(left)} left of your team's monthly budget cap of ${formatUsd(capNano)} ` +
+          "(requests hold their maximum cost until they finish). Lower max_tokens, or ask an owner, admin or billing member to raise the budget on the Spend page.",
+  );
 }
 
 function rateLimited(kind: "requests" | "tokens", owner: string, state: RateLimitResult): GatewayError {

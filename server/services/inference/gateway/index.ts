@@ -2,6 +2,8 @@ import type { Db } from "@/server/db";
 import type { Logger } from "../../context";
 import { createUsageWriter } from "../../metering/usage-writer";
 import type { Engine } from "../types";
+import { createBudgetCapCache } from "../../budgets/cap";
+import { checkBudgetAlerts } from "../../budgets/alerts";
 import { createCatalogCache } from "./catalog-cache";
 import { createEngineRouter } from "./engine-router";
 import type { Tokenizer } from "./generate";
@@ -47,7 +49,12 @@ export function createGateway(options: GatewayOptions): Gateway {
     catalog: createCatalogCache(options.db),
     engines: createEngineRouter({ localEngine: options.localEngine, timeouts: options.timeouts, env: options.env }),
     rateLimiter: options.rateLimiter,
-    usage: createUsageWriter(options.db, options.log, { flushIntervalMs: options.usageFlushIntervalMs }),
+    usage: createUsageWriter(options.db, options.log, {
+      flushIntervalMs: options.usageFlushIntervalMs,
+      // Budget alerts go out as soon as the spend that crosses a threshold is recorded.
+      onWritten: (teamIds) => checkBudgetAlerts(options.db, options.now?.() ?? new Date(), { teamIds, log: options.log }),
+    }),
+    budgets: createBudgetCapCache(options.db),
     limits: options.limits,
   };
   const { handle, chatAs } = createGatewayHandler(deps, { basePaths: options.basePaths, tokenizer: options.tokenizer, extra: options.extra });

@@ -73,6 +73,7 @@ export class UsageTracker {
       inputTokens: usage.prompt_tokens,
       outputTokens: usage.completion_tokens,
       costNano: cost,
+      reservedNano: admission.teamReservedNano,
       latencyMs: nowMs - this.init.startedMs,
       ttftMs: this.ttftMs,
       status,

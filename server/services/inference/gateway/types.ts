@@ -1,6 +1,7 @@
 import type { Db } from "@/server/db";
 import type { Logger } from "../../context";
 import type { UsageWriter } from "../../metering/usage-writer";
+import type { BudgetCapCache } from "../../budgets/cap";
 import type { CatalogCache } from "./catalog-cache";
 import type { EngineRouter } from "./engine-router";
 import type { RateLimiter } from "./rate-limit";
@@ -38,5 +39,6 @@ export interface GatewayDeps {
   engines: EngineRouter;
   rateLimiter: RateLimiter;
   usage: UsageWriter;
+  budgets: BudgetCapCache;
   limits: GatewayLimits;
 }
