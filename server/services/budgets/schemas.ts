@@ -5,7 +5,7 @@ import { usdToNano } from "../keys/schemas";
 
 export const DEFAULT_ALERT_THRESHOLDS = [50, 80, 100] as const;
 
-const BUDGET_RANGE = "Enter a monthly budget from $1 to $10,000,000.";
+const BUDGET_RANGE = "Enter a monthly budget from $0.01 to $10,000,000.";
 
 export const setBudgetInput = z
   .object({
@@ -15,7 +15,7 @@ export const setBudgetInput = z
       .refine((text) => usdToNano(text) !== null, "Enter an amount in US dollars, e.g. 500 or 1250.50.")
       .refine((text) => {
         const nano = usdToNano(text);
-        return nano === null || (nano >= 1_000_000_000n && nano <= 10_000_000n * 1_000_000_000n);
+        return nano === null || (nano >= 10_000_000n && nano <= 10_000_000n * 1_000_000_000n);
       }, BUDGET_RANGE),
     alertThresholds: z
       .array(z.number({ error: "Enter a whole percentage." }).int("Enter a whole percentage.").min(1, "Thresholds go from 1% to 200%.").max(200, "Thresholds go from 1% to 200%."))
