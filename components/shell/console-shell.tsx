@@ -10,18 +10,22 @@ import { Drawer } from "@/components/ui/dialog";
 import { Logo } from "@/components/ui/logo";
 import { RememberTeam } from "./last-team";
 import { navFor } from "./nav";
+import { NotificationsBell } from "./notifications-bell";
 import { TeamSwitcher } from "./team-switcher";
 import type { ShellData } from "./types";
 import { UserMenu } from "./user-menu";
 
-function SidebarContents({ data, onNavigate }: { data: ShellData; onNavigate?: () => void }) {
+function SidebarContents({ data, onNavigate, compactBell }: { data: ShellData; onNavigate?: () => void; compactBell?: boolean }) {
   const pathname = usePathname();
   const base = `/${data.team.slug}`;
   return (
     <div className="flex h-full flex-col gap-4 p-3">
-      <Link href={base} onClick={onNavigate} className="px-2 pt-1">
-        <Logo className="text-sm" />
-      </Link>
+      <div className="flex items-center justify-between gap-2 pl-2">
+        <Link href={base} onClick={onNavigate} className="pt-1">
+          <Logo className="text-sm" />
+        </Link>
+        {!compactBell && <NotificationsBell teamId={data.team.id} />}
+      </div>
       <TeamSwitcher team={data.team} teams={data.teams} onNavigate={onNavigate} />
       <nav aria-label="Console" className="flex-1">
         <ul className="space-y-0.5">
@@ -68,12 +72,13 @@ export function ConsoleShell({ data, children }: { data: ShellData; children: Re
           <MenuIcon className="h-5 w-5" />
         </Button>
         <span className="min-w-0 flex-1 truncate text-sm font-semibold">{data.team.name}</span>
+        <NotificationsBell teamId={data.team.id} />
         <div className="w-10">
           <UserMenu user={data.user} compact />
         </div>
       </header>
       <Drawer open={drawerOpen} onOpenChange={setDrawerOpen} title="Navigation">
-        <SidebarContents data={data} onNavigate={() => setDrawerOpen(false)} />
+        <SidebarContents data={data} onNavigate={() => setDrawerOpen(false)} compactBell />
       </Drawer>
       <main className="min-w-0 px-4 py-6 sm:px-6 lg:px-10 lg:py-8">
         <div className="mx-auto max-w-5xl">{children}</div>

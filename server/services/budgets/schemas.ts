@@ -17,10 +17,14 @@ export const setBudgetInput = z
         const nano = usdToNano(text);
         return nano === null || (nano >= 10_000_000n && nano <= 10_000_000n * 1_000_000_000n);
       }, BUDGET_RANGE),
+    // The form sends "50, 80, 100"; the API sends a list.
     alertThresholds: z
-      .array(z.number({ error: "Enter a whole percentage." }).int("Enter a whole percentage.").min(1, "Thresholds go from 1% to 200%.").max(200, "Thresholds go from 1% to 200%."))
-      .max(6, "At most 6 alert thresholds.")
-      .refine((list) => new Set(list).size === list.length, "Each threshold once.")
+      .preprocess(
+        (value) => (typeof value === "string" ? value.split(/[\s,%]+/).filter(Boolean).map(Number) : value),
+        z.array(z.number({ error: "Enter a whole percentage." }).int("Enter a whole percentage.").min(1, "Thresholds go from 1% to 200%.").max(200, "Thresholds go from 1% to 200%."))
+          .max(6, "At most 6 alert thresholds.")
+          .refine((list) => new Set(list).size === list.length, "Each threshold once."),
+      )
       .default([...DEFAULT_ALERT_THRESHOLDS]),
     hardCap: z.boolean().default(false),
     stopInstancesAtCap: z.boolean().default(false),

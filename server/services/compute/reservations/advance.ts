@@ -1,7 +1,8 @@
 import { and, eq, gt, inArray, isNull, lte } from "drizzle-orm";
 import type { Db } from "@/server/db";
-import { reservations } from "@/server/db/schema";
+import { reservations, teams } from "@/server/db/schema";
 import { recordAuditEvent } from "../../audit/record-audit-event";
+import { notifyRoles } from "../../notifications/notifications";
 import { systemContext, type Logger } from "../../context";
 import { HOUR_MS } from "./offerings";
 
@@ -28,8 +29,9 @@ export interface AdvanceResult {
  * workers at once (every change is a conditional update on the current state):
  * - a block whose end has come is completed (after `onEnded`), whatever state it was in;
  * - a scheduled block whose start has come becomes active;
- * - an active block ending within the hour gets `end_warning_sent_at` (nothing is sent yet: the
- *   console shows it, and a notifier can pick it up later).
+ * - an active block ending within the hour gets `end_warning_sent_at`, the console shows a banner,
+ *   and the team's owners, admins and developers get a notification (once per end: an extension
+ *   clears the mark and a new end warns again).
  * Starts and completions are recorded in the team's audit log as the system's doing.
  */
 export async function advanceReservations(db: Db, now: Date, log: Logger, options: AdvanceOptions = {}): Promise<AdvanceResult> {
@@ -71,18 +73,33 @@ export async function advanceReservations(db: Db, now: Date, log: Logger, option
     }
   });
 
-  const warned = await db
-    .update(reservations)
-    .set({ endWarningSentAt: now, updatedAt: now })
-    .where(
-      and(
-        eq(reservations.state, "active"),
-        isNull(reservations.endWarningSentAt),
-        gt(reservations.endsAt, now),
-        lte(reservations.endsAt, new Date(now.getTime() + END_WARNING_BEFORE_MS)),
-      ),
-    )
-    .returning({ id: reservations.id });
+  const warned = await db.transaction(async (tx) => {
+    const rows = await tx
+      .update(reservations)
+      .set({ endWarningSentAt: now, updatedAt: now })
+      .where(
+        and(
+          eq(reservations.state, "active"),
+          isNull(reservations.endWarningSentAt),
+          gt(reservations.endsAt, now),
+          lte(reservations.endsAt, new Date(now.getTime() + END_WARNING_BEFORE_MS)),
+        ),
+      )
+      .returning({ id: reservations.id, teamId: reservations.teamId, name: reservations.name, endsAt: reservations.endsAt });
+    for (const r of rows) {
+      const [team] = await tx.select({ slug: teams.slug }).from(teams).where(eq(teams.id, r.teamId));
+      const minutes = Math.max(1, Math.round((r.endsAt.getTime() - now.getTime()) / 60_000));
+      await notifyRoles(tx, ["owner", "admin", "developer"], {
+        teamId: r.teamId,
+        kind: "reservation_ending",
+        title: `Capacity block ${r.name} ends in ${minutes} minutes`,
+        body: `At ${r.endsAt.toISOString().slice(11, 16)} UTC its instances are terminated and the capacity returns. Extend it if capacity allows, or save your work.`,
+        href: team ? `/${team.slug}/reservations/${r.id}` : null,
+        dedupeKey: `reservation-ending:${r.id}:${r.endsAt.toISOString()}`,
+      });
+    }
+    return rows;
+  });
   result.warned = warned.map((r) => r.id);
 
   if (result.started.length + result.warned.length + result.completed.length > 0) {

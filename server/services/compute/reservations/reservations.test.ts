@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { and, eq, like } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { openTestDatabase } from "@/server/db/testing";
-import { allocations, auditEvents, memberships, reservations, usageEvents } from "@/server/db/schema";
+import { allocations, auditEvents, memberships, notifications, reservations, usageEvents } from "@/server/db/schema";
 import { insertTestKey } from "@/server/services/keys/testing";
 import { createTestUser } from "@/server/services/testing";
 import { enterTeam } from "@/server/services/teams/team-access";
@@ -288,6 +288,8 @@ describe("advanceReservations", () => {
     expect(mine(await step(hoursAfter(start, 2.5)))).toEqual({ started: false, warned: true, completed: false });
     expect((await getReservation(ctx, { reservationId: bought.id })).endWarningSentAt).toEqual(hoursAfter(start, 2.5));
     expect(mine(await step(hoursAfter(start, 2.75)))).toEqual({ started: false, warned: false, completed: false });
+    const warnings = await db.select().from(notifications).where(and(eq(notifications.teamId, ctx.team.id), eq(notifications.kind, "reservation_ending")));
+    expect(warnings.map((n) => [n.title, n.href])).toEqual([[`Capacity block ${bought.name} ends in 30 minutes`, `/${ctx.team.slug}/reservations/${bought.id}`]]);
 
     // A failing hook leaves the block to the next step.
     const failing = await advanceReservations(db, hoursAfter(start, 3), quiet, { onEnded: () => Promise.reject(new Error("driver down")) });
