@@ -4,6 +4,8 @@ import { openTestDatabase } from "@/server/db/testing";
 import { loadComputeCatalog, seedComputeCatalog } from "@/server/services/compute/fleet";
 import { insertTestSshKey } from "@/server/services/compute/ssh-keys/testing";
 import { createTeamWithKey, quietLog, startTestGateway } from "@/server/services/inference/gateway/testing";
+import { setBudget } from "@/server/services/budgets/budgets";
+import { insertUsageEvents } from "@/server/services/metering/usage-writer";
 import { createComputeApi } from "./compute-api";
 import { COMPUTE_ROUTES } from "./compute-routes";
 
@@ -101,6 +103,34 @@ describe("the compute API through the official openai client", () => {
     expect(retried.id).toBe(bought.id);
     const cancelled = await client.post<{ state: string; refund_nano: string }>(`/reservations/${bought.id}/cancel`);
     expect(cancelled).toMatchObject({ state: "cancelled", refund_nano: offer.price_nano });
+  });
+});
+
+describe("the team's budget", () => {
+  it("a hard cap refuses launches and reservations with 429 insufficient_quota and says why", async () => {
+    const capped = await createTeamWithKey(db, { scopes: ["instances:read", "instances:write"] });
+    const cappedClient = clientFor(capped.secret);
+    const key = (await insertTestSshKey(db, capped.team.id, { name: "laptop" })).id;
+    await setBudget(capped.teamCtx, { amountUsd: "5", hardCap: true });
+    const start = new Date(Date.now() + 48 * 3600_000);
+    const offerings = await cappedClient.get<Listed<OfferingJson>>("/reservations/offerings", {
+      query: { instance_type: "gpu-8x-h100-sxm", instance_count: 1, duration_hours: 2, earliest_start: start.toISOString(), latest_end: new Date(start.getTime() + 7 * 86_400_000).toISOString() },
+    });
+    const offer = offerings.data[0]!;
+    const body = { name: "too dear", instance_type: offer.instance_type, region: offer.region, instance_count: 1, starts_at: offer.starts_at, ends_at: offer.ends_at, price_nano: offer.price_nano };
+    const refused = await cappedClient.post("/reservations", { body, headers: { "Idempotency-Key": `cap-${Date.now()}` } }).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(OpenAI.RateLimitError);
+    expect(refused).toMatchObject({ code: "insufficient_quota" });
+    expect((refused as Error).message).toContain("left of your team's monthly budget cap of $5.00");
+
+    await setBudget(capped.teamCtx, { amountUsd: "0.01", hardCap: true });
+    await insertUsageEvents(db, [
+      { id: `use_cap_${Date.now()}`, teamId: capped.team.id, source: "api", model: "meta-llama/llama-3.1-8b-instruct", costNano: 10_000_000n, status: "ok", createdAt: new Date() },
+    ]);
+    const launch = await cappedClient.post("/instances", { body: { ...launchBody("capped"), ssh_key_ids: [key] } }).catch((e: unknown) => e);
+    expect(launch).toBeInstanceOf(OpenAI.RateLimitError);
+    expect(launch).toMatchObject({ code: "insufficient_quota" });
+    expect((launch as Error).message).toContain("Your team has reached its monthly budget cap of $0.01");
   });
 });
 
