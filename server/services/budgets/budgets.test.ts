@@ -179,18 +179,19 @@ describe("the hard cap", () => {
     const dear = await testPurchaseInput(db, { instanceTypeId: "x1", regionId: "r1", hours: 6 });
     const cheap = await testPurchaseInput(db, { instanceTypeId: "x1", regionId: "r1", hours: 4, startsInHours: 0 });
     // A cap of the cheaper block plus $1: the dearer one does not fit.
-    const capNano = cheap.priceNano + 1_000_000_000n;
-    expect(dear.priceNano).toBeGreaterThan(capNano);
+    const [dearNano, cheapNano] = [BigInt(dear.priceNano), BigInt(cheap.priceNano)];
+    const capNano = cheapNano + 1_000_000_000n;
+    expect(dearNano).toBeGreaterThan(capNano);
     await setBudget(teamCtx, { amountUsd: nanoToUsd(capNano), hardCap: true });
 
     const refused = await appErrorOf(purchaseReservation(alice.ctx, dear));
     expect(refused).toMatchObject({ code: "TOO_MANY_REQUESTS", details: { reason: BUDGET_CAP_REACHED } });
     expect(refused.message).toBe(
-      `This reservation costs ${formatUsd(dear.priceNano)}, more than the ${formatUsd(capNano)} left of your team's monthly budget cap of ${formatUsd(capNano)}. ` +
+      `This reservation costs ${formatUsd(dearNano)}, more than the ${formatUsd(capNano)} left of your team's monthly budget cap of ${formatUsd(capNano)}. ` +
         "An owner, admin or billing member can raise the budget on the Spend page; otherwise new spend resumes next month.",
     );
     const block = await purchaseReservation(alice.ctx, cheap);
-    expect(await teamSpendOf(db, alice.team.id, monthKey(new Date()))).toEqual({ spentNano: cheap.priceNano, reservedNano: 0n });
+    expect(await teamSpendOf(db, alice.team.id, monthKey(new Date()))).toEqual({ spentNano: cheapNano, reservedNano: 0n });
 
     await charge(alice.team.id, 1_000_000_000n);
     const launch = await appErrorOf(launchInstance(alice.ctx, alice.launch()));
