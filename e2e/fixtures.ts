@@ -12,6 +12,7 @@ import path from "node:path";
 import {
   test as base,
   expect,
+  type APIRequestContext,
   type BrowserContext,
   type BrowserContextOptions,
   type Locator,
@@ -281,4 +282,20 @@ export function publicKeyForTest(comment: string): { publicKey: string; comment:
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+type Json<T> = { result: { data: { json: T } } };
+
+/** Calls a tRPC mutation as the signed-in user of `request` (the browser context's cookies). */
+export async function trpcPost<T>(request: APIRequestContext, path: string, input: unknown): Promise<T> {
+  const response = await request.post(`/api/trpc/${path}`, { data: { json: input } });
+  expect(response.ok(), `${path}: ${await response.text()}`).toBe(true);
+  return ((await response.json()) as Json<T>).result.data.json;
+}
+
+/** Calls a tRPC query as the signed-in user of `request`. */
+export async function trpcGet<T>(request: APIRequestContext, path: string, input: unknown): Promise<T> {
+  const response = await request.get(`/api/trpc/${path}?input=${encodeURIComponent(JSON.stringify({ json: input }))}`);
+  expect(response.ok(), `${path}: ${await response.text()}`).toBe(true);
+  return ((await response.json()) as Json<T>).result.data.json;
 }

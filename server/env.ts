@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { shiftDecimal } from "@/server/services/catalog/prices";
 
 const optionalString = z
   .string()
@@ -56,6 +57,17 @@ const envSchema = z
     /** The simulated driver: seconds from launch to running, and the share of launches that fail. */
     SIMULATED_BOOT_SECONDS: optionalString.pipe(z.coerce.number<string | undefined>().min(0).max(3600).default(8)),
     SIMULATED_FAILURE_RATE: optionalString.pipe(z.coerce.number<string | undefined>().min(0).max(1).default(0)),
+    /** Credit every new personal team gets at sign-up, in USD exact to the nano-dollar; 0: none. */
+    SIGNUP_CREDIT_USD: optionalString.pipe(z.string().default("0")).transform((text, ctx) => {
+      const nano = shiftDecimal(text, 9);
+      if (!nano.ok || nano.value > 1_000_000n * 1_000_000_000n) {
+        ctx.addIssue({ code: "custom", message: "must be an amount in US dollars from 0 to 1000000, e.g. 25 or 12.50" });
+        return z.NEVER;
+      }
+      return nano.value;
+    }),
+    /** Days until the sign-up credit expires. */
+    SIGNUP_CREDIT_DAYS: optionalString.pipe(z.coerce.number<string | undefined>().int().min(1).max(3650).default(90)),
     /** "false" runs no job worker in the app process (run `npm run worker` instead). */
     WORKER_IN_PROCESS: optionalString.pipe(z.enum(["true", "false"]).default("true")),
     /** The console's public address, for the API base URL shown in examples; unset: the request's host. */

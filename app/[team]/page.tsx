@@ -2,6 +2,10 @@ import { ArrowRight, Activity, KeyRound, KeySquare, MessagesSquare, Server, Sett
 import type { Metadata } from "next";
 import Link from "next/link";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
+import { cn } from "@/components/ui/cn";
+import { formatUsd } from "@/components/ui/format";
+import { creditBalance } from "@/server/services/billing/credits";
+import { budgetStatus } from "@/server/services/budgets/budgets";
 import { requireProfile, requireTeamPage } from "@/server/auth/page-session";
 import { getTeamSummary } from "@/server/services/teams/team-summary";
 import { hasScope, ROLE_LABELS } from "@/server/services/teams/permissions";
@@ -13,6 +17,10 @@ export default async function OverviewPage({ params }: PageProps<"/[team]">) {
   const ctx = await requireTeamPage(slug);
   const [profile, summary] = await Promise.all([requireProfile(), getTeamSummary(ctx)]);
   const firstName = profile.name.split(/\s+/)[0];
+  const now = ctx.now();
+  const money = hasScope(ctx.role, "usage:read")
+    ? await Promise.all([budgetStatus(ctx.db, ctx.team.id, now), creditBalance(ctx.db, ctx.team.id, now)]).then(([budget, credits]) => ({ budget, credits }))
+    : null;
   const base = `/${ctx.team.slug}`;
 
   const steps = [
@@ -76,6 +84,25 @@ export default async function OverviewPage({ params }: PageProps<"/[team]">) {
         <h1 className="mt-1 text-2xl font-semibold tracking-tight">{ctx.team.name}</h1>
       </div>
 
+      {money && (
+        <dl className="grid grid-cols-1 gap-2 sm:grid-cols-3 sm:gap-4">
+          <Stat label="Spent this month" href={`${base}/spend`} value={formatUsd(money.budget.spentNano + money.budget.accruingNano)} />
+          <Stat label="Credit balance" href={`${base}/billing`} value={formatUsd(money.credits)} />
+          <Stat
+            label="Budget"
+            href={`${base}/spend`}
+            value={
+              !money.budget.budget
+                ? "No budget set"
+                : money.budget.capReached
+                  ? `Cap reached · ${formatUsd(money.budget.budget.amountNano)}`
+                  : `${money.budget.percentUsed}% of ${formatUsd(money.budget.budget.amountNano)}`
+            }
+            tone={money.budget.capReached ? "alert" : money.budget.percentUsed !== null && money.budget.percentUsed >= 80 ? "warn" : undefined}
+          />
+        </dl>
+      )}
+
       <dl className="grid grid-cols-3 gap-2 sm:gap-4">
         {[
           { label: "Your role", value: ROLE_LABELS[ctx.role] },
@@ -124,5 +151,24 @@ export default async function OverviewPage({ params }: PageProps<"/[team]">) {
         </CardBody>
       </Card>
     </div>
+  );
+}
+
+function Stat({ label, value, href, tone }: { label: string; value: string; href: string; tone?: "warn" | "alert" }) {
+  return (
+    <Card className="transition-colors hover:border-zinc-300 dark:hover:border-zinc-700">
+      <Link href={href} className="block px-3 py-3 sm:px-5 sm:py-4">
+        <dt className="truncate text-xs font-medium tracking-wide text-zinc-500 uppercase dark:text-zinc-400">{label}</dt>
+        <dd
+          className={cn(
+            "mt-1 truncate text-base font-semibold tabular-nums sm:text-lg",
+            tone === "alert" && "text-red-700 dark:text-red-400",
+            tone === "warn" && "text-amber-700 dark:text-amber-400",
+          )}
+        >
+          {value}
+        </dd>
+      </Link>
+    </Card>
   );
 }

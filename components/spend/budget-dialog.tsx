@@ -3,7 +3,7 @@
 import { zodResolver } from "@hookform/resolvers/zod";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
-import { useForm } from "react-hook-form";
+import { useForm, useWatch } from "react-hook-form";
 import { toast } from "sonner";
 import type { z } from "zod";
 import { applyServerError } from "@/components/forms/server-errors";
@@ -51,7 +51,7 @@ export function BudgetDialog({
     values: defaults(budget),
   });
   const { errors, isSubmitting } = form.formState;
-  const hardCap = form.watch("hardCap");
+  const hardCap = useWatch({ control: form.control, name: "hardCap" });
 
   const close = (next: boolean) => {
     onOpenChange(next);

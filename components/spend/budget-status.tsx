@@ -14,7 +14,7 @@ import { BudgetDialog } from "./budget-dialog";
  * The team's monthly budget: spend against it with the alert thresholds marked, whether a hard cap
  * is on and reached, and (for owners, admins and billing members) a button to change it.
  */
-export function BudgetStatus({ teamId, canEdit = false, className }: { teamId: string; teamSlug?: string; canEdit?: boolean; className?: string }) {
+export function BudgetStatus({ teamId, canEdit = false, className }: { teamId: string; canEdit?: boolean; className?: string }) {
   const trpc = useTRPC();
   const [editing, setEditing] = useState(false);
   const { data, isPending, isError } = useQuery({ ...trpc.budgets.status.queryOptions({ teamId }), refetchInterval: 60_000 });

@@ -5,12 +5,15 @@ import { useTRPC } from "@/components/trpc/client";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { Avatar } from "@/components/shell/avatar";
+import { BILLING_AUDIT_LABELS } from "@/server/services/billing/shared";
 import { INSTANCE_AUDIT_LABELS } from "@/server/services/compute/instances/schemas";
 import { SSH_KEY_AUDIT_LABELS } from "@/server/services/compute/ssh-keys/schemas";
 import { PLAYGROUND_AUDIT_LABELS } from "@/server/services/playground/schemas";
 
 const ACTION_LABELS: Record<string, string> = {
   "compute.quota_set": "changed a GPU quota",
+  "budget.updated": "changed the monthly budget",
+  "budget.removed": "removed the monthly budget",
   "team.created": "created the team",
   "team.updated": "changed team settings",
 };
@@ -23,6 +26,7 @@ const NAMED_ACTIONS: Record<string, string> = {
   ...PLAYGROUND_AUDIT_LABELS,
   ...SSH_KEY_AUDIT_LABELS,
   ...INSTANCE_AUDIT_LABELS,
+  ...BILLING_AUDIT_LABELS,
   "reservation.purchased": "reserved capacity block",
   "reservation.extended": "extended capacity block",
   "reservation.cancelled": "cancelled capacity block",

@@ -8,6 +8,8 @@ import type { Engine } from "@/server/services/inference/types";
 import { onShutdown } from "@/server/shutdown";
 import { createComputeApi } from "./compute-api";
 import { COMPUTE_ROUTES } from "./compute-routes";
+import { combineRoutes } from "./extra-routes";
+import { createUsageApi } from "./usage-routes";
 
 async function rateLimiterFromEnv(): Promise<RateLimiter> {
   const url = env().REDIS_URL;
@@ -39,7 +41,10 @@ export async function gatewayFromEnv(basePaths: string[]): Promise<Gateway> {
     rateLimiter: await rateLimiterFromEnv(),
     localEngine: getLocalEngine,
     tokenizer: { countTokens, countChatTokens },
-    extra: createComputeApi({ db: await getDb(), now: () => new Date(), log: consoleLogger }, COMPUTE_ROUTES),
+    extra: combineRoutes(
+      createComputeApi({ db: await getDb(), now: () => new Date(), log: consoleLogger }, COMPUTE_ROUTES),
+      createUsageApi({ db: await getDb(), now: () => new Date(), log: consoleLogger }),
+    ),
     timeouts: {
       connectMs: e.UPSTREAM_CONNECT_TIMEOUT_MS,
       firstTokenMs: e.UPSTREAM_FIRST_TOKEN_TIMEOUT_MS,

@@ -10,6 +10,8 @@ import { loadCatalog, seedCatalog } from "@/server/services/catalog";
 import { insertTestReservation, testPurchaseInput } from "@/server/services/compute/reservations/testing";
 import { loadComputeCatalog, seedComputeCatalog } from "@/server/services/compute/fleet";
 import { insertTestInstance } from "@/server/services/compute/instances/testing";
+import { issueInvoice } from "@/server/services/billing";
+import { insertUsageEvents } from "@/server/services/metering/usage-writer";
 import { createTestUser } from "@/server/services/testing";
 import { callerFor, callPath, listProcedures, trpcError } from "./testing";
 
@@ -46,6 +48,16 @@ async function reservationIn(teamId: string): Promise<string> {
 async function instanceIn(teamId: string): Promise<string> {
   const [team] = await db.select({ id: teams.id }).from(teams).where(eq(teams.id, teamId));
   return team ? (await insertTestInstance(db, teamId)).id : "ins_doesNotExist00000000";
+}
+
+/** The team's invoice for January 2025 (one usage event, then the month's close), or a made-up id when the team does not exist. */
+async function invoiceIn(teamId: string): Promise<string> {
+  const [team] = await db.select({ id: teams.id }).from(teams).where(eq(teams.id, teamId));
+  if (!team) return "inv_doesNotExist00000000";
+  const at = new Date("2025-01-15T00:00:00Z");
+  await insertUsageEvents(db, [{ id: `use_isolation_${teamId}`, teamId, model: "meta-llama/llama-3.1-8b-instruct", source: "api", inputTokens: 10, costNano: 1800n, status: "ok", createdAt: at }]);
+  const issued = await issueInvoice(db, teamId, "2025-01-01", new Date("2025-02-01T01:00:00Z"), { info() {}, warn() {}, error() {} });
+  return issued!.invoice.id;
 }
 
 /**
@@ -101,6 +113,9 @@ const INPUTS: Record<string, (teamId: string) => unknown> = {
   "sshKeys.add": (teamId) => ({ teamId, name: "Isolation key", publicKey: newTestPublicKey() }),
   "sshKeys.delete": async (teamId) => ({ teamId, sshKeyId: await sshKeyIn(teamId) }),
   "quotas.usage": (teamId) => ({ teamId }),
+  "billing.credits": (teamId) => ({ teamId }),
+  "billing.invoices": (teamId) => ({ teamId }),
+  "billing.invoice": async (teamId) => ({ teamId, invoiceId: await invoiceIn(teamId) }),
   "budgets.status": (teamId) => ({ teamId }),
   "budgets.set": (teamId) => ({ teamId, amountUsd: "500", alertThresholds: [50, 80, 100], hardCap: true }),
   "budgets.remove": (teamId) => ({ teamId }),
@@ -118,13 +133,14 @@ const INPUTS: Record<string, (teamId: string) => unknown> = {
     sshKeyIds: [await sshKeyIn(teamId)],
   }),
   "instances.terminate": async (teamId) => ({ teamId, instanceId: await instanceIn(teamId) }),
+  "spend.report": (teamId) => ({ teamId, range: { preset: "30d" } }),
 };
 
 /** Input fields naming a resource that belongs to one team. */
-const TEAM_RESOURCE_ID_FIELDS = ["keyId", "presetId", "sshKeyId", "reservationId", "instanceId"];
+const TEAM_RESOURCE_ID_FIELDS = ["keyId", "presetId", "sshKeyId", "reservationId", "instanceId", "invoiceId"];
 
 /** Procedures acting on one resource of the team, named by a TEAM_RESOURCE_ID_FIELDS id in their input. */
-const RESOURCE_PROCEDURES = ["keys.get", "keys.revoke", "keys.rotate", "keys.usage", "playground.deletePreset", "sshKeys.delete", "reservations.cancel", "reservations.extend", "reservations.get", "instances.get", "instances.terminate"];
+const RESOURCE_PROCEDURES = ["keys.get", "keys.revoke", "keys.rotate", "keys.usage", "playground.deletePreset", "sshKeys.delete", "reservations.cancel", "reservations.extend", "reservations.get", "instances.get", "instances.terminate", "billing.invoice"];
 
 /** Procedures that anyone may call. Adding one here is a deliberate, reviewable decision. */
 const PUBLIC = new Set(["auth.signUp"]);

@@ -11,6 +11,8 @@ import { loadCatalog, seedCatalog } from "@/server/services/catalog";
 import { insertTestReservation, testPurchaseInput } from "@/server/services/compute/reservations/testing";
 import { loadComputeCatalog, seedComputeCatalog } from "@/server/services/compute/fleet";
 import { insertTestInstance } from "@/server/services/compute/instances/testing";
+import { issueInvoice } from "@/server/services/billing";
+import { insertUsageEvents } from "@/server/services/metering/usage-writer";
 import { createTestUser } from "@/server/services/testing";
 import { callerFor, callPath, listProcedures, TEST_REQUEST, trpcError } from "./testing";
 
@@ -85,6 +87,10 @@ await db.insert(usageEvents).values({
   requestId: runRequestId,
   createdAt: new Date(),
 });
+
+/** An invoice of the shared team, for January 2025: one usage event, then the month's close. */
+await insertUsageEvents(db, [{ id: "use_roles_invoice", teamId, model: "meta-llama/llama-3.1-8b-instruct", source: "api", inputTokens: 10, costNano: 1800n, status: "ok", createdAt: new Date("2025-01-15T00:00:00Z") }]);
+const sharedInvoiceId = (await issueInvoice(db, teamId, "2025-01-01", new Date("2025-02-01T01:00:00Z"), { info() {}, warn() {}, error() {} }))!.invoice.id;
 
 const GUARDS: Record<string, Guard> = {
   "team.get": { scope: "team:read", input: (teamId) => ({ teamId }) },
@@ -177,6 +183,9 @@ const GUARDS: Record<string, Guard> = {
     target: (_teamId, role) => ({ type: "ssh_key", id: sshKeysOf[role] }),
   },
   "quotas.usage": { scope: "compute:read", input: (teamId) => ({ teamId }) },
+  "billing.credits": { scope: "usage:read", input: (teamId) => ({ teamId }) },
+  "billing.invoices": { scope: "usage:read", input: (teamId) => ({ teamId }) },
+  "billing.invoice": { scope: "usage:read", input: (teamId) => ({ teamId, invoiceId: sharedInvoiceId }) },
   "budgets.status": { scope: "usage:read", input: (teamId) => ({ teamId }) },
   "budgets.set": {
     scope: "billing:write",
@@ -210,6 +219,7 @@ const GUARDS: Record<string, Guard> = {
     audit: "instance.terminated",
     target: (_teamId, role) => ({ type: "instance", id: instancesOf[role] }),
   },
+  "spend.report": { scope: "usage:read", input: (teamId) => ({ teamId, range: { preset: "7d" }, filter: { dimension: "product", value: "model_tokens" } }) },
 };
 
 const teamProcedures = listProcedures().filter((p) => p.team);

@@ -1,11 +1,13 @@
 import { createCallerFactory, router } from "./init";
 import { auditRouter } from "./routers/audit";
+import { billingRouter } from "./routers/billing";
 import { budgetsRouter } from "./routers/budgets";
 import { notificationsRouter } from "./routers/notifications";
 import { computeRouter } from "./routers/compute";
 import { instancesRouter } from "./routers/instances";
 import { reservationsRouter } from "./routers/reservations";
 import { sshKeysRouter } from "./routers/ssh-keys";
+import { spendRouter } from "./routers/spend";
 import { quotasRouter } from "./routers/quotas";
 import { authRouter } from "./routers/auth";
 import { keysRouter } from "./routers/keys";
@@ -29,6 +31,8 @@ export const appRouter = router({
   quotas: quotasRouter,
   budgets: budgetsRouter,
   notifications: notificationsRouter,
+  spend: spendRouter,
+  billing: billingRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -19,6 +19,7 @@ import {
   type ReconcileReport,
 } from "@/server/services/compute/instances";
 import { advanceReservations } from "@/server/services/compute/reservations";
+import { closeDueMonths } from "@/server/services/billing";
 import { checkBudgetAlerts } from "@/server/services/budgets/alerts";
 import { stopInstancesAtCap } from "@/server/services/budgets/enforce";
 import { createBoss } from "./boss";
@@ -26,7 +27,7 @@ import { createBoss } from "./boss";
 /**
  * The job worker: pg-boss queues for the instance lifecycle (provision, poll, terminate) and a
  * periodic tick (reservations' step, metering of running instances' closed hours, budget alerts
- * and caps, then the reconciler). It runs inside the console's process by
+ * and caps, the month close that issues invoices, then the reconciler). It runs inside the console's process by
  * default (server/startup.ts), or alone with `npm run worker` (server/worker/main.ts) when
  * WORKER_IN_PROCESS=false; on PostgreSQL any number of workers may run side by side, since every
  * handler is idempotent and every state change conditional.
@@ -87,6 +88,7 @@ export async function runDueWork(deps: LifecycleDeps): Promise<ReconcileReport> 
     ["instance metering", () => meterRunningInstances(deps.db, deps.now(), deps.log)],
     ["budget alerts", () => checkBudgetAlerts(deps.db, deps.now(), { log: deps.log })],
     ["budget caps", () => stopInstancesAtCap(deps)],
+    ["month close", () => closeDueMonths(deps.db, deps.now(), deps.log)],
   ];
   for (const [name, step] of steps) {
     try {

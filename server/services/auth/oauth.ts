@@ -2,10 +2,11 @@ import { sql } from "drizzle-orm";
 import { newId } from "@/server/db/ids";
 import { users } from "@/server/db/schema";
 import { recordAuditEvent } from "../audit/record-audit-event";
+import { grantSignUpCredit } from "../billing/credits";
 import type { ServiceContext } from "../context";
 import { AppError } from "../errors";
 import { insertTeamWithOwner } from "../teams/create-team";
-import { personalTeamName } from "./sign-up";
+import { personalTeamName, signUpCreditFromEnv } from "./sign-up";
 
 export interface OAuthProfile {
   provider: "github" | "google";
@@ -43,7 +44,9 @@ export async function signInWithOAuth(ctx: ServiceContext, profile: OAuthProfile
         metadata: { method: profile.provider },
         actorId: userId,
       });
-      await insertTeamWithOwner(tx, ctx, userId, personalTeamName(name));
+      const team = await insertTeamWithOwner(tx, ctx, userId, personalTeamName(name));
+      const credit = signUpCreditFromEnv();
+      if (credit) await grantSignUpCredit(tx, ctx, team.id, credit);
     }
     await recordAuditEvent(tx, ctx, {
       teamId: null,

@@ -2,7 +2,9 @@ import { sql } from "drizzle-orm";
 import { isUniqueViolation } from "@/server/db/errors";
 import { newId } from "@/server/db/ids";
 import { users } from "@/server/db/schema";
+import { env } from "@/server/env";
 import { recordAuditEvent } from "../audit/record-audit-event";
+import { grantSignUpCredit, type SignUpCredit } from "../billing/credits";
 import type { ServiceContext, TeamRef } from "../context";
 import { AppError } from "../errors";
 import { insertTeamWithOwner } from "../teams/create-team";
@@ -16,8 +18,22 @@ export interface SignUpResult {
   team: TeamRef;
 }
 
-/** Creates the person and their personal team, of which they are the owner. */
-export async function signUp(ctx: ServiceContext, rawInput: SignUpInput): Promise<SignUpResult> {
+/** The sign-up credit the operator configured (SIGNUP_CREDIT_USD, SIGNUP_CREDIT_DAYS), or null for none. */
+export function signUpCreditFromEnv(): SignUpCredit | null {
+  const { SIGNUP_CREDIT_USD: amountNano, SIGNUP_CREDIT_DAYS: days } = env();
+  return amountNano > 0n ? { amountNano, days } : null;
+}
+
+/**
+ * Creates the person and their personal team, of which they are the owner, with the sign-up
+ * credit if there is one.
+ */
+export async function signUp(
+  ctx: ServiceContext,
+  rawInput: SignUpInput,
+  options: { signUpCredit?: SignUpCredit | null } = {},
+): Promise<SignUpResult> {
+  const credit = options.signUpCredit === undefined ? signUpCreditFromEnv() : options.signUpCredit;
   const input = signUpInput.parse(rawInput);
   const passwordHash = await hashPassword(input.password);
   try {
@@ -47,6 +63,7 @@ export async function signUp(ctx: ServiceContext, rawInput: SignUpInput): Promis
         actorId: userId,
       });
       const team = await insertTeamWithOwner(tx, ctx, userId, personalTeamName(input.name));
+      if (credit) await grantSignUpCredit(tx, ctx, team.id, credit);
       return { userId, team };
     });
   } catch (error) {

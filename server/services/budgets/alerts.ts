@@ -3,6 +3,7 @@ import type { Db } from "@/server/db";
 import { budgetAlerts, teamBudgets, teams, teamSpend } from "@/server/db/schema";
 import type { Logger } from "../context";
 import { monthKey } from "../metering/cost";
+import { monthLabel } from "../billing/shared";
 import { notifyRoles } from "../notifications/notifications";
 import { formatUsd } from "@/components/ui/format";
 
@@ -60,9 +61,4 @@ export async function checkBudgetAlerts(db: Db, now: Date, options: { teamIds?: 
     }
   }
   return sent;
-}
-
-/** "2026-11-01" → "November 2026". */
-export function monthLabel(month: string): string {
-  return new Date(`${month}T00:00:00Z`).toLocaleDateString("en-US", { month: "long", year: "numeric", timeZone: "UTC" });
 }

@@ -1,7 +1,7 @@
-import { and, desc, eq, isNull } from "drizzle-orm";
+import { and, eq, isNull } from "drizzle-orm";
 import type { Db, Tx } from "@/server/db";
 import { newId } from "@/server/db/ids";
-import { auditEvents, hosts, instanceEvents, instances, instanceTypes, regions, type InstanceState } from "@/server/db/schema";
+import { hosts, instanceEvents, instances, instanceTypes, regions, type InstanceState } from "@/server/db/schema";
 import { recordAuditEvent } from "../../audit/record-audit-event";
 import type { Logger, ServiceContext } from "../../context";
 import { releaseAllocations } from "../capacity";

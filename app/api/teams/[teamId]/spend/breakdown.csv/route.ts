@@ -1,0 +1,7 @@
+import { handleBreakdownCsv } from "@/server/http/spend-csv";
+
+export const dynamic = "force-dynamic";
+
+export async function GET(request: Request, { params }: { params: Promise<{ teamId: string }> }): Promise<Response> {
+  return handleBreakdownCsv(request, (await params).teamId);
+}

@@ -1,0 +1,71 @@
+import { Receipt } from "lucide-react";
+import Link from "next/link";
+import { DateText } from "@/components/keys/date-text";
+import { Card, CardHeader } from "@/components/ui/card";
+import { cn } from "@/components/ui/cn";
+import { monthLabel } from "@/server/services/billing/shared";
+import type { InvoiceSummary } from "@/server/services/billing";
+import { formatUsdExact } from "./format";
+
+const th = "px-4 py-2.5 text-left text-xs font-medium tracking-wide whitespace-nowrap text-zinc-500 uppercase dark:text-zinc-400";
+const td = "px-4 py-3 align-top";
+const money = "text-right font-mono whitespace-nowrap tabular-nums";
+/** On a phone: the number (with its month) and the total; the rest is on the invoice. */
+const narrowHidden = "hidden sm:table-cell";
+
+export function InvoiceList({ invoices, teamSlug, firstClosesAt }: { invoices: InvoiceSummary[]; teamSlug: string; firstClosesAt: Date }) {
+  return (
+    <Card aria-labelledby="invoices-heading">
+      <CardHeader
+        title={<span id="invoices-heading">Invoices</span>}
+        description="One per UTC month with usage, issued an hour after the month ends. An issued invoice never changes."
+      />
+      {invoices.length === 0 ? (
+        <div className="flex flex-col items-center px-6 py-10 text-center">
+          <Receipt className="h-8 w-8 text-zinc-400" aria-hidden />
+          <h3 className="mt-3 text-base font-semibold">No invoices yet</h3>
+          <p className="mt-1 max-w-md text-sm text-zinc-500 dark:text-zinc-400">
+            The first is issued after the month closes, on <DateText value={firstClosesAt} format="datetime" />, if the team has used anything by then.
+          </p>
+        </div>
+      ) : (
+        <div className="overflow-x-auto">
+          <table className="w-full text-sm">
+            <thead className="border-b border-zinc-200 dark:border-zinc-800">
+              <tr>
+                <th scope="col" className={th}>Invoice</th>
+                <th scope="col" className={cn(th, narrowHidden)}>Month</th>
+                <th scope="col" className={cn(th, narrowHidden, "text-right")}>Subtotal</th>
+                <th scope="col" className={cn(th, narrowHidden, "text-right")}>Credits</th>
+                <th scope="col" className={cn(th, "text-right")}>Total due</th>
+                <th scope="col" className={cn(th, narrowHidden)}>Issued</th>
+              </tr>
+            </thead>
+            <tbody className="divide-y divide-zinc-200 dark:divide-zinc-800">
+              {invoices.map((invoice) => (
+                <tr key={invoice.id} data-testid="invoice-row">
+                  <td className={td}>
+                    <Link
+                      href={`/${teamSlug}/billing/invoices/${invoice.id}`}
+                      className="font-medium whitespace-nowrap text-zinc-900 hover:text-indigo-600 hover:underline dark:text-zinc-100 dark:hover:text-indigo-400"
+                    >
+                      {invoice.number}
+                    </Link>
+                    <div className="text-xs text-zinc-500 sm:hidden dark:text-zinc-400">{monthLabel(invoice.month)}</div>
+                  </td>
+                  <td className={cn(td, narrowHidden, "whitespace-nowrap")}>{monthLabel(invoice.month)}</td>
+                  <td className={cn(td, narrowHidden, money)}>{formatUsdExact(invoice.subtotalNano)}</td>
+                  <td className={cn(td, narrowHidden, money)}>{invoice.creditsNano > 0n ? formatUsdExact(-invoice.creditsNano) : "—"}</td>
+                  <td className={cn(td, money, "font-semibold")}>{formatUsdExact(invoice.totalNano)}</td>
+                  <td className={cn(td, narrowHidden, "whitespace-nowrap")}>
+                    <DateText value={invoice.issuedAt} />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </Card>
+  );
+}
