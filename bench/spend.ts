@@ -122,7 +122,7 @@ async function bulkInsert(db: Db, from: number, to: number, models: { id: string
   await db.execute(sql`
     insert into usage_events (id, team_id, product, api_key_id, user_id, model, instance_type_id, resource_id, quantity_seconds,
       endpoint, source, input_tokens, output_tokens, cost_nano, latency_ms, status, http_status, request_id, created_at)
-    select 'use_bulk' || g,
+    select 'use_bulk' || lpad(g::text, 10, '0'),
       'team_bench' || lpad(tm::text, 3, '0'),
       product,
       case when product = 'model_tokens' and r4 >= 0.1 then 'key_bench' || lpad(tm::text, 3, '0') || '_' || floor(r4 * ${KEYS_PER_TEAM})::int end,
@@ -140,7 +140,8 @@ async function bulkInsert(db: Db, from: number, to: number, models: { id: string
       case when r6 < 0.02 then 'error' else 'ok' end,
       case when product = 'model_tokens' then case when r6 < 0.02 then 500 else 200 end end,
       'req_bulk' || g,
-      now() - r7 * interval '${sql.raw(String(DAYS))} days'
+      -- In time order across the load, as a ledger fills: chunk by chunk from 60 days ago to now.
+      now() - interval '${sql.raw(String(DAYS))} days' + (g + r7) / ${EVENTS}::float8 * interval '${sql.raw(String(DAYS))} days'
     from (
       select g, floor(${TEAMS} * power(random(), 1.5))::int as tm,
         case when r2 < 0.92 then 'model_tokens' when r2 < 0.98 then 'instance_hours' else 'reservation' end as product,
@@ -186,13 +187,19 @@ async function ingest(databases: Database[], writers: number, perWriter: number,
   await Promise.all(
     Array.from({ length: writers }, async (_, w) => {
       const writer = createUsageWriter(databases[w % databases.length]!.db, quiet, { flushIntervalMs: 200, batchSize: BATCH });
-      for (const event of liveEvents(perWriter, `${label}w${w}_`, models)) writer.record(event);
+      for (const event of liveEvents(perWriter, `${label}w${w}_`, models)) {
+        // A gateway under load keeps its queue short; a queue past the writer's bound would drop events.
+        while (writer.pending() >= 20_000) await new Promise((resolve) => setTimeout(resolve, 2));
+        writer.record(event);
+      }
       await writer.close();
       if (writer.pending() > 0) throw new Error(`writer ${w} left ${writer.pending()} events unwritten`);
     }),
   );
   const seconds = (performance.now() - started) / 1000;
   const events = writers * perWriter;
+  const [written] = await rowsOf<{ n: number }>(databases[0]!.db, sql`select count(*)::int as n from usage_events where id like ${`req_${label}w%`}`);
+  if (written?.n !== events) throw new Error(`ingest ${label}: ${events} events recorded, ${written?.n} written`);
   return { writers, events, batchSize: BATCH ?? 500, seconds: round(seconds), perSecond: Math.round(events / seconds) };
 }
 

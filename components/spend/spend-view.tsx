@@ -163,7 +163,7 @@ export function SpendView({ teamId, teamSlug, canEditBudget }: { teamId: string;
         <LoadingState />
       ) : (
         <div className={cn("space-y-6 transition-opacity", isPlaceholderData && "opacity-60")} aria-busy={isFetching || undefined}>
-          <Summary report={report} teamId={teamId} teamSlug={teamSlug} canEditBudget={canEditBudget} productHref={(product) => hrefWith(range, { dimension: "product", value: product })} />
+          <Summary report={report} teamId={teamId} canEditBudget={canEditBudget} productHref={(product) => hrefWith(range, { dimension: "product", value: product })} />
           {hasUsage(report) ? (
             <>
               <Card>
@@ -244,13 +244,11 @@ export function SpendView({ teamId, teamSlug, canEditBudget }: { teamId: string;
 function Summary({
   report,
   teamId,
-  teamSlug,
   canEditBudget,
   productHref,
 }: {
   report: SpendReport;
   teamId: string;
-  teamSlug: string;
   canEditBudget: boolean;
   productHref: (product: string) => string;
 }) {
