@@ -1,7 +1,7 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
-import { useState } from "react";
+import { useId, useState } from "react";
 import { useTRPC } from "@/components/trpc/client";
 import { Button } from "@/components/ui/button";
 import { Card, CardHeader } from "@/components/ui/card";
@@ -17,6 +17,7 @@ import { BudgetDialog } from "./budget-dialog";
 export function BudgetStatus({ teamId, canEdit = false, className }: { teamId: string; canEdit?: boolean; className?: string }) {
   const trpc = useTRPC();
   const [editing, setEditing] = useState(false);
+  const headingId = useId();
   const { data, isPending, isError } = useQuery({ ...trpc.budgets.status.queryOptions({ teamId }), refetchInterval: 60_000 });
 
   const budget = data?.budget ?? null;
@@ -24,9 +25,9 @@ export function BudgetStatus({ teamId, canEdit = false, className }: { teamId: s
   const percent = data?.percentUsed ?? 0;
 
   return (
-    <Card className={className}>
+    <Card className={className} aria-labelledby={headingId}>
       <CardHeader
-        title="Monthly budget"
+        title={<span id={headingId}>Monthly budget</span>}
         description="Alerts go to owners, admins and billing members as spend crosses each threshold (UTC month)."
         action={
           canEdit && data ? (
