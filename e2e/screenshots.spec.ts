@@ -42,6 +42,8 @@ for (const variant of variants) {
       await capture(page, `/${team.slug}`, `overview-${variant.name}.png`);
       await capture(page, `/${team.slug}/settings`, `settings-${variant.name}.png`);
       await capture(page, `/${team.slug}/playground`, `playground-${variant.name}.png`);
+      await capture(page, `/${team.slug}/spend`, `spend-${variant.name}.png`);
+      await capture(page, `/${team.slug}/billing`, `billing-${variant.name}.png`);
       await capture(page, "/account", `account-${variant.name}.png`);
       await capture(page, `/no-such-team-${uniqueId()}`, `not-found-${variant.name}.png`);
     });
