@@ -8,7 +8,7 @@
  *    size (the largest holds ~5 % of all events), with 8 keys, 5 members, the catalog's models and
  *    instance types. This is set-up, timed but not a target.
  * 2. Ingest: BENCH_INGEST events (default 200,000) recorded through the metering writer the
- *    gateway uses (createUsageWriter: batches of 500, each one statement that also updates the
+ *    gateway uses (createUsageWriter: batches of 2,000, each one statement that also updates the
  *    rollups and monthly spend), as fast as they can be queued: one writer (one gateway process),
  *    then, on PostgreSQL, BENCH_WRITERS writers at once (replicas). BENCH_BATCH changes the batch
  *    size, to see what it would do; the gateway uses the writer's default.
@@ -44,7 +44,7 @@ const SERVER_URL = process.env.BENCH_DATABASE_URL;
 const EVENTS = Number(process.env.BENCH_EVENTS ?? (SERVER_URL ? 10_000_000 : 1_000_000));
 const INGEST = Number(process.env.BENCH_INGEST ?? 200_000);
 const WRITERS = Number(process.env.BENCH_WRITERS ?? 4);
-/** The writer's batch size; the gateway uses the default (500). */
+/** The writer's batch size; the gateway uses the default (2,000). */
 const BATCH = process.env.BENCH_BATCH ? Number(process.env.BENCH_BATCH) : undefined;
 const QUERIES = Number(process.env.BENCH_QUERIES ?? 200);
 const TEAMS = 100;

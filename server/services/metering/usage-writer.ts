@@ -66,7 +66,8 @@ export function createUsageWriter(
     onWritten?: (teamIds: string[]) => Promise<unknown>;
   } = {},
 ): UsageWriter {
-  const batchSize = options.batchSize ?? 500;
+  // Large batches: a statement costs about as much for 500 events as for 2,000 (bench:spend).
+  const batchSize = options.batchSize ?? 2_000;
   const maxQueued = options.maxQueued ?? 100_000;
   let queue: UsageEvent[] = [];
   let flushing: Promise<void> | null = null;
