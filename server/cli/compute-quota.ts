@@ -9,21 +9,18 @@
  * embedded database is single-process: stop the app first, or use PostgreSQL.
  */
 import { parseArgs } from "node:util";
-import { getDatabase } from "@/server/db";
-import { env, EnvError } from "@/server/env";
 import { consoleLogger, systemClock } from "@/server/services/context";
 import { findTeam, setGpuQuota, teamQuotaUsage } from "@/server/services/compute/quotas";
-import { AppError } from "@/server/services/errors";
+import { failCli, runCli, withDatabase } from "./run";
 
 const USAGE = `Usage:
   npm run compute:quota -- --team <slug|id>
   npm run compute:quota -- --team <slug|id> --gpu "<GPU model>" --max <GPUs>
   npm run compute:quota -- --team <slug|id> --gpu "<GPU model>" --reset`;
 
-/** Exit 2 for a wrong command line (with the usage), 1 for anything else. */
-function fail(message: string, withUsage = true): never {
-  console.error(withUsage ? `${message}\n\n${USAGE}` : message);
-  process.exit(withUsage ? 2 : 1);
+/** A wrong command line: the message and the usage, exit 2. */
+function fail(message: string): never {
+  return failCli(message, USAGE);
 }
 
 function readArgs() {
@@ -50,50 +47,30 @@ async function main() {
     console.info(USAGE);
     return;
   }
-  if (!args.team) fail("--team is required.");
+  const team = args.team ?? fail("--team is required.");
   if ((args.max !== undefined || args.reset) && !args.gpu) fail("--gpu is required with --max or --reset.");
   if (args.max !== undefined && args.reset) fail("Give either --max or --reset, not both.");
   if (args.gpu && args.max === undefined && !args.reset) fail("Give --max <GPUs> or --reset with --gpu.");
   const maxGpus = args.max === undefined ? null : /^\d+$/.test(args.max.trim()) ? Number(args.max.trim()) : fail(`--max must be a whole number of GPUs, got “${args.max}”.`);
 
-  try {
-    env();
-  } catch (error) {
-    if (error instanceof EnvError) fail(error.message, false);
-    throw error;
-  }
-  // A clear sentence rather than a stack trace, e.g. when the app holds the embedded database.
-  const database = await getDatabase().catch((error: unknown) => fail(`Could not open the database: ${(error as Error).message}`, false));
-  try {
-    const ctx = { db: database.db, actor: { type: "system" } as const, request: { ip: null, userAgent: "compute-quota-cli" }, now: systemClock, log: consoleLogger };
+  await withDatabase(async (db) => {
+    const ctx = { db, actor: { type: "system" } as const, request: { ip: null, userAgent: "compute-quota-cli" }, now: systemClock, log: consoleLogger };
     let teamId: string;
     if (args.gpu) {
-      const result = await setGpuQuota(ctx, { team: args.team, gpuModel: args.gpu, maxGpus });
+      const result = await setGpuQuota(ctx, { team, gpuModel: args.gpu, maxGpus });
       teamId = result.team.id;
       const how = result.overridden ? "" : " (the default)";
       console.info(`${result.team.name} (${result.team.slug}): ${result.gpuModel} quota ${result.previous} → ${result.maxGpus} GPUs${how}.`);
     } else {
-      teamId = (await findTeam(database.db, args.team)).id;
+      teamId = (await findTeam(db, team)).id;
     }
-    const usage = await teamQuotaUsage(database.db, teamId);
+    const usage = await teamQuotaUsage(db, teamId);
     const width = Math.max(9, ...usage.map((u) => u.gpuModel.length));
     console.info(`\n${"GPU model".padEnd(width)}  used / quota`);
     for (const u of usage) {
       console.info(`${u.gpuModel.padEnd(width)}  ${String(u.usedGpus).padStart(4)} / ${u.maxGpus}${u.overridden ? "" : " (default)"}`);
     }
-  } catch (error) {
-    if (error instanceof AppError) {
-      console.error(error.message);
-      process.exitCode = 1;
-    } else {
-      throw error;
-    }
-  } finally {
-    await database.close();
-  }
+  });
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+runCli(main);

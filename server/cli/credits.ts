@@ -7,19 +7,17 @@
  * It opens the same database as the app (DATABASE_URL, or the embedded one in DATA_DIR). The
  * embedded database is single-process: stop the app first, or use PostgreSQL.
  */
-import { getDatabase, type Db } from "@/server/db";
-import { env, EnvError } from "@/server/env";
+import type { Db } from "@/server/db";
 import { creditBalance, creditHistory, grantCredit } from "@/server/services/billing";
 import { nanoToUsd } from "@/server/services/compute/capacity/catalog";
 import { findTeam } from "@/server/services/compute/quotas";
 import { consoleLogger, systemClock } from "@/server/services/context";
-import { AppError } from "@/server/services/errors";
 import { CREDITS_USAGE, parseCreditsArgs, UsageError, type CreditsCommand } from "./credits-args";
+import { failCli, runCli, withDatabase } from "./run";
 
-/** Exit 2 for a wrong command line (with the usage), 1 for anything else. */
-function fail(message: string, withUsage = true): never {
-  console.error(withUsage ? `${message}\n\n${CREDITS_USAGE}` : message);
-  process.exit(withUsage ? 2 : 1);
+/** A wrong command line: the message and the usage, exit 2. */
+function fail(message: string): never {
+  return failCli(message, CREDITS_USAGE);
 }
 
 const usd = (nano: bigint) => `$${nanoToUsd(nano)}`;
@@ -54,19 +52,11 @@ async function main() {
     return;
   }
 
-  try {
-    env();
-  } catch (error) {
-    if (error instanceof EnvError) fail(error.message, false);
-    throw error;
-  }
-  // A clear sentence rather than a stack trace, e.g. when the app holds the embedded database.
-  const database = await getDatabase().catch((error: unknown) => fail(`Could not open the database: ${(error as Error).message}`, false));
-  try {
-    const team = await findTeam(database.db, command.team);
+  await withDatabase(async (db) => {
+    const team = await findTeam(db, command.team);
     if (command.command === "grant") {
-      const ctx = { db: database.db, actor: { type: "system" } as const, request: { ip: null, userAgent: "credits-cli" }, now: systemClock, log: consoleLogger };
-      const grant = await grantCredit(database.db, ctx, {
+      const ctx = { db: db, actor: { type: "system" } as const, request: { ip: null, userAgent: "credits-cli" }, now: systemClock, log: consoleLogger };
+      const grant = await grantCredit(db, ctx, {
         teamId: team.id,
         amountNano: command.amountNano,
         reason: command.reason,
@@ -75,20 +65,8 @@ async function main() {
       });
       console.info(`Granted ${usd(grant.amountNano)} to ${team.name} (${team.slug}), ${grant.expiresAt ? `usable until ${grant.expiresAt.toISOString()}` : "without expiry"}: ${grant.id}.\n`);
     }
-    await printCredits(database.db, team);
-  } catch (error) {
-    if (error instanceof AppError) {
-      console.error(error.message);
-      process.exitCode = 1;
-    } else {
-      throw error;
-    }
-  } finally {
-    await database.close();
-  }
+    await printCredits(db, team);
+  });
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+runCli(main);

@@ -11,20 +11,17 @@
  * embedded database is single-process: stop the app first, or use PostgreSQL.
  */
 import { parseArgs } from "node:util";
-import { getDatabase } from "@/server/db";
-import { env, EnvError } from "@/server/env";
 import { findTeam } from "@/server/services/compute/quotas";
-import { AppError } from "@/server/services/errors";
 import { rebuildRollups } from "@/server/services/metering/rollups";
+import { failCli, runCli, withDatabase } from "./run";
 
 const USAGE = `Usage:
   npm run rollups:rebuild
   npm run rollups:rebuild -- --team <slug|id>`;
 
-/** Exit 2 for a wrong command line (with the usage), 1 for anything else. */
-function fail(message: string, withUsage = true): never {
-  console.error(withUsage ? `${message}\n\n${USAGE}` : message);
-  process.exit(withUsage ? 2 : 1);
+/** A wrong command line: the message and the usage, exit 2. */
+function fail(message: string): never {
+  return failCli(message, USAGE);
 }
 
 function readArgs() {
@@ -41,32 +38,13 @@ async function main() {
     console.info(USAGE);
     return;
   }
-  try {
-    env();
-  } catch (error) {
-    if (error instanceof EnvError) fail(error.message, false);
-    throw error;
-  }
-  const database = await getDatabase().catch((error: unknown) => fail(`Could not open the database: ${(error as Error).message}`, false));
-  try {
-    const team = args.team ? await findTeam(database.db, args.team) : null;
+  await withDatabase(async (db) => {
+    const team = args.team ? await findTeam(db, args.team) : null;
     const started = performance.now();
-    const { rollups, months } = await rebuildRollups(database.db, team?.id);
+    const { rollups, months } = await rebuildRollups(db, team?.id);
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
     console.info(`${team ? `${team.name} (${team.slug})` : "Every team"}: ${rollups.toLocaleString("en-US")} hour and day rollups and ${months.toLocaleString("en-US")} monthly totals rebuilt from the usage ledger in ${seconds} s.`);
-  } catch (error) {
-    if (error instanceof AppError) {
-      console.error(error.message);
-      process.exitCode = 1;
-    } else {
-      throw error;
-    }
-  } finally {
-    await database.close();
-  }
+  });
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+runCli(main);
