@@ -8,7 +8,7 @@ import type { Logger } from "@/server/services/context";
 import { AppError, type AppErrorCode } from "@/server/services/errors";
 import { GatewayError, invalidApiKey, invalidRequest, notFound } from "@/server/services/inference/gateway/errors";
 import { readJsonBody } from "@/server/services/inference/gateway/http";
-import { touchKeyLastUsed, verifyApiKey } from "@/server/services/keys/verify-key";
+import { touchKeyLastUsed, verifyApiKey, type VerifiedKey } from "@/server/services/keys/verify-key";
 
 /**
  * The public compute API (`/v1/instances`, `/v1/reservations`, `/v1/instance-types`, `/v1/regions`):
@@ -87,19 +87,28 @@ export function jsonBody(body: unknown): string {
   return JSON.stringify(body, (_key, value: unknown) => (typeof value === "bigint" ? value.toString() : value));
 }
 
+/**
+ * The API key in the request's `Authorization: Bearer` header, verified (and its use recorded), or
+ * the OpenAI-shaped 401 that says what is wrong with it. Scopes are the caller's to check.
+ */
+export async function bearerKey(deps: { db: Db; now: () => Date; log: Logger }, request: Request): Promise<VerifiedKey> {
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.get("authorization") ?? "");
+  if (!match) throw invalidApiKey("You didn't provide an API key. Send it in the Authorization header: 'Authorization: Bearer YOUR_KEY'.");
+  const now = deps.now();
+  const verified = await verifyApiKey(deps.db, match[1]!, now);
+  if (!verified.ok) throw invalidApiKey(verified.message);
+  const key = verified.key;
+  void touchKeyLastUsed(deps.db, key.id, now).catch((error) => deps.log.warn("could not record key use", { keyId: key.id, error: String(error) }));
+  return key;
+}
+
 const ROOTS = new Set(["instances", "reservations", "instance-types", "regions"]);
 
 export function createComputeApi(deps: { db: Db; now: () => Date; log: Logger }, routes: ComputeRoute[]) {
   async function authenticate(request: Request): Promise<ComputeContext> {
-    const match = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.get("authorization") ?? "");
-    if (!match) throw invalidApiKey("You didn't provide an API key. Send it in the Authorization header: 'Authorization: Bearer YOUR_KEY'.");
-    const now = deps.now();
-    const verified = await verifyApiKey(deps.db, match[1]!, now);
-    if (!verified.ok) throw invalidApiKey(verified.message);
-    const key = verified.key;
+    const key = await bearerKey(deps, request);
     const [team] = await deps.db.select({ id: teams.id, name: teams.name, slug: teams.slug }).from(teams).where(eq(teams.id, key.teamId)).limit(1);
     if (!team) throw invalidApiKey("This API key's team no longer exists.");
-    void touchKeyLastUsed(deps.db, key.id, now).catch((error) => deps.log.warn("could not record key use", { keyId: key.id, error: String(error) }));
     const forwarded = request.headers.get("x-forwarded-for")?.split(",")[0]?.trim();
     return computeContextOfKey(
       { db: deps.db, actor: { type: "anonymous" }, request: { ip: forwarded || null, userAgent: request.headers.get("user-agent") }, now: deps.now, log: deps.log },

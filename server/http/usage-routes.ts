@@ -1,12 +1,11 @@
 import type { Db } from "@/server/db";
 import { nanoToUsd } from "@/server/services/compute/capacity/catalog";
 import type { Logger } from "@/server/services/context";
-import { GatewayError, invalidApiKey, invalidRequest, notFound, permissionDenied } from "@/server/services/inference/gateway/errors";
+import { GatewayError, invalidRequest, notFound, permissionDenied } from "@/server/services/inference/gateway/errors";
 import type { ExtraRoutes } from "@/server/services/inference/gateway/handler";
-import { touchKeyLastUsed, verifyApiKey } from "@/server/services/keys/verify-key";
 import { parseUsageQuery, usageReport, type UsageGroup, type UsageRow } from "@/server/services/spend";
 import type { Measures } from "@/server/services/spend/rollup-query";
-import { jsonBody, toApiError } from "./compute-api";
+import { bearerKey, jsonBody, toApiError } from "./compute-api";
 
 /**
  * `GET /v1/usage?start=&end=&group_by=day|model|key|instance_type`: a team's usage and cost from
@@ -45,13 +44,7 @@ function rowJson(groupBy: UsageGroup, row: UsageRow) {
 
 export function createUsageApi(deps: { db: Db; now: () => Date; log: Logger }): ExtraRoutes {
   async function teamOfKey(request: Request): Promise<string> {
-    const match = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.get("authorization") ?? "");
-    if (!match) throw invalidApiKey("You didn't provide an API key. Send it in the Authorization header: 'Authorization: Bearer YOUR_KEY'.");
-    const now = deps.now();
-    const verified = await verifyApiKey(deps.db, match[1]!, now);
-    if (!verified.ok) throw invalidApiKey(verified.message);
-    const key = verified.key;
-    void touchKeyLastUsed(deps.db, key.id, now).catch((error) => deps.log.warn("could not record key use", { keyId: key.id, error: String(error) }));
+    const key = await bearerKey(deps, request);
     if (!key.scopes.includes("usage:read")) {
       throw permissionDenied("This API key lacks the 'usage:read' scope. Create a key with 'usage:read' in the console under API keys.", "insufficient_scope");
     }
