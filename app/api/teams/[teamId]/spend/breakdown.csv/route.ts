@@ -1,4 +1,4 @@
-import { handleBreakdownCsv } from "@/server/http/spend-csv";
+import { handleBreakdownCsv } from "@/server/http/csv-downloads";
 
 export const dynamic = "force-dynamic";
 

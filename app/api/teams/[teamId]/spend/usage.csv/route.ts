@@ -1,4 +1,4 @@
-import { handleRawUsageCsv } from "@/server/http/spend-csv";
+import { handleRawUsageCsv } from "@/server/http/csv-downloads";
 
 export const dynamic = "force-dynamic";
 
