@@ -16,6 +16,9 @@ import { defineConfig, devices } from "@playwright/test";
 
 const PORT = Number(process.env.E2E_PORT ?? 3100);
 const BASE_URL = `http://127.0.0.1:${PORT}`;
+/** The mail sink (e2e/mail-sink.ts): SMTP for the console, HTTP for the tests to read mails. */
+const SMTP_PORT = PORT + 1;
+const MAIL_SINK_URL = `http://127.0.0.1:${PORT + 2}`;
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
 /** Any 32+ character string; only ever used by this throwaway test server. */
@@ -71,7 +74,16 @@ export default defineConfig({
       },
     },
   ],
-  webServer: {
+  webServer: [
+    {
+      command: `exec npx tsx e2e/mail-sink.ts ${SMTP_PORT} ${PORT + 2}`,
+      url: `${MAIL_SINK_URL}/health`,
+      reuseExistingServer: false,
+      timeout: 30_000,
+      stdout: "pipe",
+      stderr: "pipe",
+    },
+    {
     // `exec` so that stopping the shell stops next-server too.
     command: `exec npx next start -H 127.0.0.1 -p ${PORT}`,
     // The Auth.js CSRF route answers 200 as soon as the server is up (and, through instrumentation,
@@ -99,7 +111,12 @@ export default defineConfig({
       SIGN_IN_LOCKOUT_MINUTES: "15",
       // Simulated machines boot in 2 s instead of 8, so lifecycle tests wait less.
       SIMULATED_BOOT_SECONDS: "2",
+      // Mails go over SMTP to the mail sink, with links to this server.
+      SMTP_URL: `smtp://127.0.0.1:${SMTP_PORT}`,
+      MAIL_FROM: "Compute Console <no-reply@console.test>",
+      PUBLIC_URL: BASE_URL,
       LOG_LEVEL: "warn",
+      },
     },
-  },
+  ],
 });

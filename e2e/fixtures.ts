@@ -299,3 +299,33 @@ export async function trpcGet<T>(request: APIRequestContext, path: string, input
   expect(response.ok(), `${path}: ${await response.text()}`).toBe(true);
   return ((await response.json()) as Json<T>).result.data.json;
 }
+
+/** Where the mail sink (e2e/mail-sink.ts, started by playwright.config.ts) shows what it received. */
+const MAIL_SINK_URL = `http://127.0.0.1:${Number(process.env.E2E_PORT ?? 3100) + 2}`;
+
+export interface ReceivedMail {
+  to: string[];
+  subject: string;
+  text: string;
+  html: string;
+}
+
+/** Waits for a mail to `to` (whose subject matches) to arrive at the SMTP sink, and returns it. */
+export async function waitForMail(to: string, subject: RegExp, timeoutMs = 15_000): Promise<ReceivedMail> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const response = await fetch(`${MAIL_SINK_URL}/messages?to=${encodeURIComponent(to)}`);
+    const mails = (await response.json()) as ReceivedMail[];
+    const mail = mails.findLast((m) => subject.test(m.subject));
+    if (mail) return mail;
+    if (Date.now() > deadline) throw new Error(`no mail to ${to} matching ${subject} within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/** The link in a mail that points at the console under test. */
+export function consoleLinkIn(mail: ReceivedMail, baseURL: string): string {
+  const link = mail.text.match(/https?:\/\/\S+/g)?.find((url) => url.startsWith(baseURL));
+  if (!link) throw new Error(`no link to ${baseURL} in the mail:\n${mail.text}`);
+  return link;
+}

@@ -77,8 +77,21 @@ const envSchema = z
         .transform((url) => url.replace(/\/+$/, ""))
         .optional(),
     ),
+    /** smtp://user:pass@host:port or smtps://…; unset: mails go to the database outbox (see /dev/mail). */
+    SMTP_URL: optionalString.pipe(z.string().regex(/^smtps?:\/\//, "must be an smtp:// or smtps:// URL").optional()),
+    /** The From header of every mail. */
+    MAIL_FROM: optionalString.pipe(z.string().default("Compute Console <no-reply@localhost>")),
+    /** "true": new password accounts must confirm their address through a mailed link before signing in. */
+    REQUIRE_EMAIL_VERIFICATION: optionalString.pipe(z.enum(["true", "false"]).default("false")).transform((v) => v === "true"),
   })
   .superRefine((env, ctx) => {
+    if (env.NODE_ENV === "production" && env.SMTP_URL && !env.PUBLIC_URL) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["PUBLIC_URL"],
+        message: "is required with SMTP_URL in production: links in mails are built from it",
+      });
+    }
     if (env.NODE_ENV === "production" && !env.AUTH_SECRET) {
       ctx.addIssue({
         code: "custom",

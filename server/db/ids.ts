@@ -13,7 +13,7 @@ export function randomBase62(length: number): string {
   return out;
 }
 
-export type IdPrefix = "usr" | "team" | "aud" | "sia" | "key" | "req" | "pre" | "ins" | "iev" | "res" | "alc" | "ssh" | "ntf" | "crd" | "inv";
+export type IdPrefix = "usr" | "team" | "aud" | "sia" | "key" | "req" | "pre" | "ins" | "iev" | "res" | "alc" | "ssh" | "ntf" | "crd" | "inv" | "ivt" | "tok" | "mail";
 
 /** Prefixed, opaque ids such as `team_3kT9…`: readable in logs, unguessable, sortable by nothing. */
 export function newId(prefix: IdPrefix): string {

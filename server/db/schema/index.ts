@@ -7,3 +7,4 @@ export * from "./usage";
 export * from "./playground";
 export * from "./compute";
 export * from "./spend";
+export * from "./mail";

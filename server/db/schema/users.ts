@@ -10,6 +10,8 @@ export const users = pgTable(
     // Null for people who only ever signed in with GitHub or Google.
     passwordHash: text("password_hash"),
     image: text("image"),
+    /** When the person proved they own the address (a mailed link, an invitation, or an OAuth provider). */
+    emailVerifiedAt: timestamp("email_verified_at", { withTimezone: true }),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },
@@ -27,4 +29,26 @@ export const signInAttempts = pgTable(
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [index("sign_in_attempts_email_created_idx").on(t.email, t.createdAt)],
+);
+
+export type UserTokenPurpose = "email_verification" | "password_reset";
+
+/** Single-use, expiring tokens sent by mail. Only the SHA-256 of the token is stored. */
+export const userTokens = pgTable(
+  "user_tokens",
+  {
+    id: text("id").primaryKey(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    purpose: text("purpose").$type<UserTokenPurpose>().notNull(),
+    tokenHash: text("token_hash").notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+    usedAt: timestamp("used_at", { withTimezone: true }),
+  },
+  (t) => [
+    uniqueIndex("user_tokens_token_hash_key").on(t.tokenHash),
+    index("user_tokens_user_purpose_idx").on(t.userId, t.purpose, t.createdAt),
+  ],
 );

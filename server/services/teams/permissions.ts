@@ -7,8 +7,8 @@ export const ROLES = ["owner", "admin", "developer", "billing", "viewer"] as con
 export type Role = (typeof ROLES)[number];
 
 export const ROLE_SCOPES = {
-  owner: ["team:read", "team:write", "audit:read", "models:read", "keys:read", "keys:write", "inference", "usage:read", "billing:write", "compute:read", "compute:write"],
-  admin: ["team:read", "team:write", "audit:read", "models:read", "keys:read", "keys:write", "inference", "usage:read", "billing:write", "compute:read", "compute:write"],
+  owner: ["team:read", "team:write", "members:write", "ownership:transfer", "audit:read", "models:read", "keys:read", "keys:write", "inference", "usage:read", "billing:write", "compute:read", "compute:write"],
+  admin: ["team:read", "team:write", "members:write", "audit:read", "models:read", "keys:read", "keys:write", "inference", "usage:read", "billing:write", "compute:read", "compute:write"],
   developer: ["team:read", "models:read", "keys:read", "keys:write", "inference", "usage:read", "compute:read", "compute:write"],
   billing: ["team:read", "models:read", "keys:read", "usage:read", "billing:write", "compute:read"],
   viewer: ["team:read", "models:read", "keys:read", "compute:read"],
@@ -32,4 +32,14 @@ export function hasScope(role: Role, scope: Scope): boolean {
 
 export function scopesOf(role: Role): readonly Scope[] {
   return ROLE_SCOPES[role];
+}
+
+/** 0 for owner, growing as roles lose power (the order of ROLES). */
+export function roleRank(role: Role): number {
+  return ROLES.indexOf(role);
+}
+
+/** Whether someone with `granter`'s role may give `role` to a person: never a role above their own. */
+export function mayGrant(granter: Role, role: Role): boolean {
+  return roleRank(role) >= roleRank(granter);
 }
