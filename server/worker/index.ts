@@ -22,6 +22,7 @@ import { advanceReservations } from "@/server/services/compute/reservations";
 import { closeDueMonths } from "@/server/services/billing";
 import { checkBudgetAlerts } from "@/server/services/budgets/alerts";
 import { stopInstancesAtCap } from "@/server/services/budgets/enforce";
+import { deliverMails, mailTransportFromEnv } from "@/server/services/mail";
 import { createBoss } from "./boss";
 
 /**
@@ -89,6 +90,8 @@ export async function runDueWork(deps: LifecycleDeps): Promise<ReconcileReport> 
     ["budget alerts", () => checkBudgetAlerts(deps.db, deps.now(), { log: deps.log })],
     ["budget caps", () => stopInstancesAtCap(deps)],
     ["month close", () => closeDueMonths(deps.db, deps.now(), deps.log)],
+    // Last, so that the mails the steps above queued leave in the same tick; also retries failed ones.
+    ["mail delivery", () => deliverMails(deps.db, mailTransportFromEnv(), { now: deps.now(), log: deps.log })],
   ];
   for (const [name, step] of steps) {
     try {

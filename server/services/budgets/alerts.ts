@@ -53,7 +53,7 @@ export async function checkBudgetAlerts(db: Db, now: Date, options: { teamIds?: 
             : `${formatUsd(spent)} spent of the ${formatUsd(row.amountNano)} budget for ${monthLabel(month)}.`,
           href: `/${row.slug}/spend`,
           dedupeKey: `budget:${month}:${threshold}`,
-        });
+        }, now);
         sent += 1;
       } catch (error) {
         options.log?.error("budget alert failed", { teamId: row.teamId, threshold, error: String(error) });

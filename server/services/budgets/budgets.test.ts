@@ -1,9 +1,11 @@
-import { and, eq } from "drizzle-orm";
+import { and, eq, inArray } from "drizzle-orm";
 import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ZodError } from "zod";
 import { openTestDatabase } from "@/server/db/testing";
-import { auditEvents, budgetAlerts, memberships, notifications, usageEvents } from "@/server/db/schema";
+import { auditEvents, budgetAlerts, memberships, notifications, usageEvents, users } from "@/server/db/schema";
+import { deliverMails, publicUrl, smtpTransport } from "../mail";
+import { linkIn, startTestSmtpServer } from "../mail/testing";
 import { appErrorOf, createTestUser } from "../testing";
 import { formatUsd } from "@/components/ui/format";
 import { getModel } from "../catalog";
@@ -121,6 +123,31 @@ describe("alerts", () => {
     expect(bell.items[0]!.body).toContain("$85.00 spent of the $100.00 budget");
     expect(await markNotificationsRead(ctx, [bell.items[0]!.id])).toEqual({ unread: 1 });
     expect(await markNotificationsRead(ctx)).toEqual({ unread: 0 });
+  });
+
+  it("are mailed to the same people over SMTP, once each, with a link to the spend page", async () => {
+    const smtp = await startTestSmtpServer();
+    try {
+      const owner = await createTestUser(db);
+      const billing = await addMember(owner.team.id, "billing");
+      const developer = await addMember(owner.team.id, "developer");
+      await setBudget(await owner.teamCtx(), { amountUsd: "10", alertThresholds: [50] });
+      await charge(owner.team.id, 6_000_000_000n);
+      await Promise.all([1, 2, 3].map(() => checkBudgetAlerts(db, new Date(), { teamIds: [owner.team.id] })));
+      await deliverMails(db, smtpTransport(smtp.url, "no-reply@console.test"), { now: new Date(), log: { info() {}, warn() {}, error() {} } });
+
+      const emails = await db.select({ id: users.id, email: users.email }).from(users).where(inArray(users.id, [owner.userId, billing.userId, developer.userId]));
+      const emailOf = (id: string) => emails.find((e) => e.id === id)!.email;
+      for (const person of [owner, billing]) {
+        const mail = await smtp.waitFor(emailOf(person.userId), /50% of the monthly budget used/);
+        expect(mail.text).toContain("$6.00 spent of the $10.00 budget");
+        expect(linkIn(mail, publicUrl())).toBe(`${publicUrl()}/${owner.team.slug}/spend`);
+      }
+      expect(smtp.received.filter((m) => m.to.includes(emailOf(owner.userId)))).toHaveLength(1);
+      expect(smtp.received.some((m) => m.to.includes(emailOf(developer.userId)))).toBe(false);
+    } finally {
+      await smtp.close();
+    }
   });
 });
 

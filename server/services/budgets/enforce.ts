@@ -49,7 +49,7 @@ export async function stopInstancesAtCap(deps: LifecycleDeps): Promise<number> {
       body: `The team reached its monthly budget cap of ${formatUsd(cap.capNano)}, and the budget is set to stop on-demand instances then. Raise the budget before launching again.`,
       href: team ? `/${team.slug}/instances` : null,
       dedupeKey: `cap-stop:${month}:${ids.sort()[0]}`,
-    });
+    }, deps.now());
   }
   return stopped;
 }

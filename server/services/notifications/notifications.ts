@@ -1,7 +1,8 @@
 import { and, count, desc, eq, inArray, isNull } from "drizzle-orm";
 import type { Db, Tx } from "@/server/db";
 import { newId } from "@/server/db/ids";
-import { memberships, notifications, type NotificationKind } from "@/server/db/schema";
+import { memberships, notifications, teams, users, type NotificationKind } from "@/server/db/schema";
+import { notificationMail, publicUrl, queueMail } from "../mail";
 import type { Role } from "../teams/permissions";
 import { userIdOf, type TeamContext } from "../context";
 
@@ -15,18 +16,29 @@ export interface NotificationInput {
   dedupeKey: string;
 }
 
-/** Notifies every member of the team with one of `roles`. Returns how many were new. */
-export async function notifyRoles(db: Db | Tx, roles: Role[], input: NotificationInput): Promise<number> {
+/**
+ * Notifies every member of the team with one of `roles`, in the console and by mail (queued in
+ * the same transaction; the worker's tick delivers it). Returns how many were new.
+ */
+export async function notifyRoles(db: Db | Tx, roles: Role[], input: NotificationInput, now = new Date()): Promise<number> {
   const members = await db
-    .select({ userId: memberships.userId })
+    .select({ userId: memberships.userId, email: users.email, teamName: teams.name })
     .from(memberships)
+    .innerJoin(users, eq(users.id, memberships.userId))
+    .innerJoin(teams, eq(teams.id, memberships.teamId))
     .where(and(eq(memberships.teamId, input.teamId), inArray(memberships.role, roles)));
   if (members.length === 0) return 0;
   const written = await db
     .insert(notifications)
     .values(members.map((m) => ({ id: newId("ntf"), userId: m.userId, ...input })))
     .onConflictDoNothing({ target: [notifications.userId, notifications.dedupeKey] })
-    .returning({ id: notifications.id });
+    .returning({ userId: notifications.userId });
+  // Only those notified now get a mail: a retried job mails nobody twice.
+  for (const { userId } of written) {
+    const member = members.find((m) => m.userId === userId)!;
+    const url = input.href ? `${publicUrl()}${input.href}` : null;
+    await queueMail(db, member.email, notificationMail({ teamName: member.teamName, title: input.title, body: input.body, url }), now);
+  }
   return written.length;
 }
 

@@ -96,7 +96,7 @@ export async function advanceReservations(db: Db, now: Date, log: Logger, option
         body: `At ${r.endsAt.toISOString().slice(11, 16)} UTC its instances are terminated and the capacity returns. Extend it if capacity allows, or save your work.`,
         href: team ? `/${team.slug}/reservations/${r.id}` : null,
         dedupeKey: `reservation-ending:${r.id}:${r.endsAt.toISOString()}`,
-      });
+      }, now);
     }
     return rows;
   });

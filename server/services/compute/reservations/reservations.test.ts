@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { and, eq, like } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { openTestDatabase } from "@/server/db/testing";
-import { allocations, auditEvents, memberships, notifications, reservations, usageEvents } from "@/server/db/schema";
+import { allocations, auditEvents, mails, memberships, notifications, reservations, usageEvents, users } from "@/server/db/schema";
 import { insertTestKey } from "@/server/services/keys/testing";
 import { createTestUser } from "@/server/services/testing";
 import { enterTeam } from "@/server/services/teams/team-access";
@@ -10,7 +10,7 @@ import type { Role } from "@/server/services/teams/permissions";
 import { AppError } from "../../errors";
 import { allocate, CapacityError } from "../capacity";
 import { testComputeCatalog } from "../capacity/testing";
-import { computeContextOf, computeContextOfKey, type ComputeContext } from "../context";
+import { actingUserId, computeContextOf, computeContextOfKey, type ComputeContext } from "../context";
 import { seedComputeCatalog } from "../fleet";
 import {
   advanceReservations,
@@ -290,6 +290,11 @@ describe("advanceReservations", () => {
     expect(mine(await step(hoursAfter(start, 2.75)))).toEqual({ started: false, warned: false, completed: false });
     const warnings = await db.select().from(notifications).where(and(eq(notifications.teamId, ctx.team.id), eq(notifications.kind, "reservation_ending")));
     expect(warnings.map((n) => [n.title, n.href])).toEqual([[`Capacity block ${bought.name} ends in 30 minutes`, `/${ctx.team.slug}/reservations/${bought.id}`]]);
+    // The same warning waits in the mail outbox for the worker's delivery, once.
+    const [buyer] = await db.select({ email: users.email }).from(users).where(eq(users.id, actingUserId(ctx)!));
+    const queued = await db.select().from(mails).where(and(eq(mails.to, buyer!.email), like(mails.subject, `Capacity block ${bought.name} ends in 30 minutes%`)));
+    expect(queued).toHaveLength(1);
+    expect(queued[0]!.text).toContain(`/${ctx.team.slug}/reservations/${bought.id}`);
 
     // A failing hook leaves the block to the next step.
     const failing = await advanceReservations(db, hoursAfter(start, 3), quiet, { onEnded: () => Promise.reject(new Error("driver down")) });
