@@ -12,6 +12,12 @@ test.describe("security basics", () => {
     expect(headers["x-powered-by"]).toBeUndefined();
   });
 
+  test("the development mail outbox does not exist under next start", async ({ request }) => {
+    // Its mails carry sign-in links for anyone's account; only `next dev` serves it.
+    const response = await request.get("/dev/mail");
+    expect(response.status()).toBe(404);
+  });
+
   test("the session cookie is httpOnly and SameSite", async ({ page }) => {
     await signUp(page);
     const cookies = await page.context().cookies();
