@@ -14,6 +14,7 @@ import { useTRPC } from "@/components/trpc/client";
 import { Button } from "@/components/ui/button";
 import { Fact } from "@/components/ui/fact";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
+import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { Dialog } from "@/components/ui/dialog";
 import { FormError, TextField } from "@/components/ui/field";
 import { formatUsd } from "@/components/ui/format";
@@ -349,49 +350,28 @@ function CancelDialog({ teamId, reservation, open, now, onClose }: { teamId: str
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const cancel = useMutation(trpc.reservations.cancel.mutationOptions());
-  const [error, setError] = useState<string | null>(null);
   const refund = refundFor(reservation.priceNano, new Date(reservation.startsAt), new Date(now));
   const full = refund === reservation.priceNano;
-  const close = () => {
-    setError(null);
-    cancel.reset();
-    onClose();
-  };
-  const confirm = async () => {
-    setError(null);
-    try {
-      const cancelled = await cancel.mutateAsync({ teamId, reservationId: reservation.id });
-      toast.success(`Cancelled ${cancelled.name}: ${formatUsd(cancelled.refundNano)} refunded`);
-      await Promise.all([queryClient.invalidateQueries(trpc.reservations.pathFilter()), queryClient.invalidateQueries(trpc.compute.pathFilter())]);
-      close();
-    } catch (e) {
-      setError(applyServerError(e, () => {}, []));
-    }
-  };
   return (
-    <Dialog
+    <ConfirmDialog
       open={open}
-      onOpenChange={(next) => !next && close()}
+      onClose={onClose}
       title={`Cancel ${reservation.name}?`}
       description={`A block cancelled more than ${FULL_REFUND_NOTICE_HOURS} hours before it starts is refunded in full, extensions included; one cancelled later, but before it starts, gets half back. A block that has started cannot be cancelled.`}
+      cancelLabel="Keep it"
+      confirmLabel={`Cancel and refund ${formatUsd(refund)}`}
+      onConfirm={async () => {
+        const cancelled = await cancel.mutateAsync({ teamId, reservationId: reservation.id });
+        toast.success(`Cancelled ${cancelled.name}: ${formatUsd(cancelled.refundNano)} refunded`);
+        await Promise.all([queryClient.invalidateQueries(trpc.reservations.pathFilter()), queryClient.invalidateQueries(trpc.compute.pathFilter())]);
+      }}
     >
-      <div className="space-y-5">
-        <p className="rounded-md border border-zinc-200 bg-zinc-50 px-3 py-2 text-sm dark:border-zinc-800 dark:bg-zinc-950/60">
-          {`It starts in ${full ? "more" : "less"} than ${FULL_REFUND_NOTICE_HOURS} hours: `}
-          you get <span className="font-mono font-semibold tabular-nums" data-testid="cancel-refund">{formatUsd(refund)}</span> back of the{" "}
-          <span className="font-mono tabular-nums">{formatUsd(reservation.priceNano)}</span> paid{full ? " (all of it)" : " (half)"}.
-          The GPUs go back to the pool.
-        </p>
-        <FormError>{error}</FormError>
-        <div className="flex flex-wrap justify-end gap-3">
-          <Button type="button" variant="secondary" onClick={close}>
-            Keep it
-          </Button>
-          <Button type="button" variant="danger" pending={cancel.isPending} onClick={() => void confirm()}>
-            Cancel and refund {formatUsd(refund)}
-          </Button>
-        </div>
-      </div>
-    </Dialog>
+      <p className="rounded-md border border-zinc-200 bg-zinc-50 px-3 py-2 text-sm dark:border-zinc-800 dark:bg-zinc-950/60">
+        {`It starts in ${full ? "more" : "less"} than ${FULL_REFUND_NOTICE_HOURS} hours: `}
+        you get <span className="font-mono font-semibold tabular-nums" data-testid="cancel-refund">{formatUsd(refund)}</span> back of the{" "}
+        <span className="font-mono tabular-nums">{formatUsd(reservation.priceNano)}</span> paid{full ? " (all of it)" : " (half)"}.
+        The GPUs go back to the pool.
+      </p>
+    </ConfirmDialog>
   );
 }
