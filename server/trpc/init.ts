@@ -119,9 +119,17 @@ export const teamProcedure = authedProcedure
     return next({ ctx: { team } });
   });
 
+/** The scope each requires() middleware checks, so tests can compare procedures with the README's table. */
+const requiredScopes = new WeakMap<object, Scope>();
+
+/** The scope a middleware made by requires() checks; undefined for any other middleware. */
+export function requiredScopeOf(middleware: unknown): Scope | undefined {
+  return typeof middleware === "function" ? requiredScopes.get(middleware) : undefined;
+}
+
 /** Declares the scope a team procedure needs; FORBIDDEN for a member whose role lacks it. */
 export function requires(scope: Scope) {
-  return t.middleware(({ ctx, next }) => {
+  const middleware = t.middleware(({ ctx, next }) => {
     const team = (ctx as Partial<{ team: TeamContext }>).team;
     if (!team) throw new TRPCError({ code: "INTERNAL_SERVER_ERROR", message: "requires() used outside a team procedure" });
     if (!hasScope(team.role, scope)) {
@@ -132,4 +140,6 @@ export function requires(scope: Scope) {
     }
     return next();
   });
+  for (const fn of middleware._middlewares) requiredScopes.set(fn, scope);
+  return middleware;
 }

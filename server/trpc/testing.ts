@@ -4,7 +4,8 @@ import superjson from "superjson";
 import { ZodObject } from "zod";
 import type { Db } from "@/server/db";
 import type { Logger } from "@/server/services/context";
-import { authedProcedure, publicProcedure, teamProcedure, type TrpcContext } from "./init";
+import type { Scope } from "@/server/services/teams/permissions";
+import { authedProcedure, publicProcedure, requiredScopeOf, teamProcedure, type TrpcContext } from "./init";
 import { appRouter, createCaller, type AppRouter } from "./root";
 
 /** Test-only helpers for calling the tRPC routers in-process against a real database. */
@@ -105,6 +106,8 @@ export interface ProcedureInfo {
   team: boolean;
   /** Some input parser of the procedure declares a `teamId` field. */
   takesTeamId: boolean;
+  /** The scopes its requires() middlewares check, in order. */
+  scopes: Scope[];
 }
 
 /** Every procedure of the app router, discovered at run time so new ones cannot be forgotten. */
@@ -121,6 +124,7 @@ export function listProcedures(): ProcedureInfo[] {
         authed: AUTH_MIDDLEWARES.every((m) => def.middlewares.includes(m)),
         team: TEAM_MIDDLEWARES.every((m) => def.middlewares.includes(m)),
         takesTeamId: def.inputs.some((parser) => parser instanceof ZodObject && "teamId" in parser.shape),
+        scopes: def.middlewares.map(requiredScopeOf).filter((scope) => scope !== undefined),
       };
     })
     .sort((a, b) => a.path.localeCompare(b.path));
