@@ -1,6 +1,6 @@
 import { NextResponse, type NextRequest } from "next/server";
 
-const PUBLIC_PREFIXES = ["/sign-in", "/sign-up", "/api/", "/_next/", "/favicon", "/dev/"];
+const PUBLIC_PREFIXES = ["/sign-in", "/sign-up", "/invite/", "/forgot-password", "/reset-password/", "/verify-email", "/api/", "/_next/", "/favicon", "/dev/"];
 const SESSION_COOKIES = ["authjs.session-token", "__Secure-authjs.session-token"];
 
 /**

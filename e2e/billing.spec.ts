@@ -4,17 +4,13 @@
  * amounts computed by hand.
  *
  * Usage in a past month cannot be made through the UI, so e2e/billing-seed.ts writes it through
- * the services. On PostgreSQL (E2E_DATABASE_URL) it seeds the database the test server uses. An
- * embedded database belongs to one process, so on PGlite it seeds a fresh one and starts a second
- * `next start` on it for this spec alone.
+ * the services, and e2e/seeded-server.ts serves the result: on PostgreSQL (E2E_DATABASE_URL) the
+ * test server's own database, on PGlite a fresh one behind a second `next start` for this spec alone.
  */
-import { execFileSync, spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import net from "node:net";
-import os from "node:os";
-import path from "node:path";
+import { readFileSync } from "node:fs";
 import type { BrowserContext } from "@playwright/test";
 import { expect, heading, signIn, test } from "./fixtures";
+import { seededConsole, type SeededConsole } from "./seeded-server";
 
 interface Seeded {
   email: string;
@@ -29,89 +25,22 @@ interface Seeded {
   invoiceNumber: string;
 }
 
-function seed(env: Record<string, string>): Seeded {
-  const out = execFileSync("npx", ["tsx", "e2e/billing-seed.ts"], { env: { ...process.env, ...env }, encoding: "utf8", timeout: 120_000 });
-  return JSON.parse(out.trim().split("\n").pop()!) as Seeded;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitForServer(url: string, server: ChildProcess, log: () => string) {
-  const deadline = Date.now() + 90_000;
-  while (Date.now() < deadline) {
-    if (server.exitCode !== null) throw new Error(`the billing test server exited (${server.exitCode}):\n${log()}`);
-    const ok = await fetch(`${url}/api/auth/csrf`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ok) return;
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  throw new Error(`the billing test server did not answer within 90 s:\n${log()}`);
-}
-
+let world: SeededConsole<Seeded> | undefined;
 let seeded: Seeded;
-let baseURL: string | undefined;
-let stopServer: (() => Promise<void>) | undefined;
 
 test.beforeAll(async () => {
   test.setTimeout(180_000);
-  if (process.env.E2E_DATABASE_URL) {
-    seeded = seed({ DATABASE_URL: process.env.E2E_DATABASE_URL });
-    return;
-  }
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), "cc-e2e-billing-"));
-  seeded = seed({ DATA_DIR: dataDir, DATABASE_URL: "" });
-  const port = await freePort();
-  let output = "";
-  // Its own process group, so that stopping it stops next-server too.
-  const server = spawn(process.execPath, [path.join("node_modules", "next", "dist", "bin", "next"), "start", "-H", "127.0.0.1", "-p", String(port)], {
-    detached: true,
-    stdio: ["ignore", "pipe", "pipe"],
-    env: {
-      ...process.env,
-      NODE_ENV: "production",
-      NEXT_TELEMETRY_DISABLED: "1",
-      AUTH_SECRET: "e2e-only-auth-secret-not-for-production-0123456789",
-      AUTH_TRUST_HOST: "true",
-      DATA_DIR: dataDir,
-      DATABASE_URL: "",
-      AUTH_GITHUB_ID: "",
-      AUTH_GITHUB_SECRET: "",
-      AUTH_GOOGLE_ID: "",
-      AUTH_GOOGLE_SECRET: "",
-    },
-  });
-  server.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  server.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  stopServer = async () => {
-    if (server.exitCode === null) {
-      const exited = new Promise((resolve) => server.once("exit", resolve));
-      process.kill(-server.pid!, "SIGTERM");
-      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5_000))]);
-      if (server.exitCode === null) process.kill(-server.pid!, "SIGKILL");
-    }
-    rmSync(dataDir, { recursive: true, force: true });
-  };
-  baseURL = `http://127.0.0.1:${port}`;
-  await waitForServer(baseURL, server, () => output);
+  world = await seededConsole<Seeded>(["e2e/billing-seed.ts"]);
+  seeded = world.seeded[0]!;
 });
 
 test.afterAll(async () => {
-  await stopServer?.();
+  await world?.stop();
 });
 
 test("last month's invoice: balance, lines and totals, print and CSV match the hand-computed figures", async ({ openContext }) => {
   test.setTimeout(90_000);
+  const baseURL = world?.baseURL;
   const context: BrowserContext = await openContext(baseURL ? { baseURL } : {});
   const page = await context.newPage();
   const { invoiceNumber: number, month } = seeded;

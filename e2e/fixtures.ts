@@ -329,3 +329,66 @@ export function consoleLinkIn(mail: ReceivedMail, baseURL: string): string {
   if (!link) throw new Error(`no link to ${baseURL} in the mail:\n${mail.text}`);
   return link;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Invitations
+// ---------------------------------------------------------------------------------------------
+
+export type TeamRole = "owner" | "admin" | "developer" | "billing" | "viewer";
+
+/** A person who joined a team through an invitation: their signed-in page and account. */
+export interface JoinedMember {
+  page: Page;
+  context: BrowserContext;
+  /** The new person and the personal team their sign-up made. */
+  account: Account;
+}
+
+/** The id of the team with `slug`, as the signed-in user of `request` sees it. */
+export async function teamIdOf(request: APIRequestContext, slug: string): Promise<string> {
+  const teams = await trpcGet<{ id: string; slug: string }[]>(request, "team.list", undefined);
+  const team = teams.find((t) => t.slug === slug);
+  if (!team) throw new Error(`the signed-in user is not a member of ${slug}`);
+  return team.id;
+}
+
+/** The invitation mail to `email` and its link to the console (the mail sink keeps the latest last). */
+export async function invitationLinkFor(email: string, baseURL: string): Promise<string> {
+  return consoleLinkIn(await waitForMail(email, /^Join .+ on Compute Console$/), baseURL);
+}
+
+/**
+ * Invites a fresh person to the owner's team with `role` (through tRPC, as `ownerPage`'s user),
+ * follows the mailed link in a new browser context, signs them up there and joins; resolves once
+ * they are on the team's Overview. The owner must hold members:write in the team.
+ */
+export async function inviteAndJoin(
+  ownerPage: Page,
+  openContext: (options?: BrowserContextOptions) => Promise<BrowserContext>,
+  team: Team,
+  role: TeamRole,
+  overrides: Partial<TestUser> = {},
+): Promise<JoinedMember> {
+  const user = newUser({ firstName: "Ivy", ...overrides });
+  const teamId = await teamIdOf(ownerPage.request, team.slug);
+  await trpcPost(ownerPage.request, "invitations.create", { teamId, email: user.email, role });
+  const baseURL = new URL(ownerPage.url()).origin;
+  const link = await invitationLinkFor(user.email, baseURL);
+
+  const context = await openContext();
+  const page = await context.newPage();
+  await page.goto(link);
+  await page.getByRole("link", { name: "Create an account" }).click();
+  await expect(page).toHaveURL((url) => url.pathname === "/sign-up");
+  await expect(emailField(page), "the invited address is filled in").toHaveValue(user.email);
+  await submitSignUp(page, user);
+  await expect(page, "sign-up returns to the invitation").toHaveURL((url) => url.pathname === new URL(link).pathname, { timeout: 20_000 });
+  await page.getByRole("button", { name: `Join ${team.name}` }).click();
+  await expect(page).toHaveURL((url) => url.pathname === `/${team.slug}`, { timeout: 20_000 });
+  await expect(heading(page, team.name)).toBeVisible();
+
+  const teams = await trpcGet<{ name: string; slug: string }[]>(page.request, "team.list", undefined);
+  const personal = teams.find((t) => t.name === personalTeamName(user));
+  if (!personal) throw new Error(`no personal team for ${user.email}`);
+  return { page, context, account: { user, team: { name: personal.name, slug: personal.slug } } };
+}

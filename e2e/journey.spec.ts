@@ -25,7 +25,7 @@ test("sign up, sign out, sign in, create and switch teams, rename a team", async
 
   await test.step("the console shell has navigation, a team switcher and an account menu", async () => {
     const nav = page.getByRole("navigation");
-    for (const name of ["Overview", "Activity", "Settings"]) {
+    for (const name of ["Overview", "Audit log", "Settings"]) {
       await expect(nav.getByRole("link", { name, exact: true }).first()).toBeVisible();
     }
     await expect(teamSwitcher(page)).toContainText(personal.name);

@@ -63,11 +63,11 @@ export default async function OverviewPage({ params }: PageProps<"/[team]">) {
       href: "/account",
       icon: UserRound,
       title: "Check your profile",
-      body: "Your name appears on everything you do in the team's activity log.",
+      body: "Your name appears on everything you do in the team's audit log.",
       done: false,
     },
     hasScope(ctx.role, "audit:read") && {
-      href: `${base}/activity`,
+      href: `${base}/audit`,
       icon: Activity,
       title: "Review what has happened",
       body: "Every change in this team is recorded: who, what, when and from where.",

@@ -12,18 +12,28 @@ import { useTRPC } from "@/components/trpc/client";
 import { Button } from "@/components/ui/button";
 import { FormError, TextField } from "@/components/ui/field";
 import { PASSWORD_MIN_LENGTH, signUpInput, type SignUpInput } from "@/server/services/auth/schemas";
+import { invitationTokenOfPath } from "@/server/services/teams/invitation-schemas";
 import { OAuthButtons, type OAuthProvider } from "./oauth-buttons";
 
 const FIELDS = ["name", "email", "password"] as const;
 
-export function SignUpForm({ providers, callbackUrl }: { providers: OAuthProvider[]; callbackUrl: string | null }) {
+export function SignUpForm({
+  providers,
+  callbackUrl,
+  email,
+}: {
+  providers: OAuthProvider[];
+  callbackUrl: string | null;
+  /** Filled in for the person an invitation (the callbackUrl) was sent to. */
+  email?: string | null;
+}) {
   const router = useRouter();
   const trpc = useTRPC();
   const signUp = useMutation(trpc.auth.signUp.mutationOptions());
   const [formError, setFormError] = useState<string | null>(null);
   const form = useForm<SignUpInput>({
     resolver: zodResolver(signUpInput),
-    defaultValues: { name: "", email: "", password: "" },
+    defaultValues: { name: "", email: email ?? "", password: "" },
   });
   const { errors, isSubmitting } = form.formState;
 
@@ -31,7 +41,14 @@ export function SignUpForm({ providers, callbackUrl }: { providers: OAuthProvide
     setFormError(null);
     let teamSlug: string;
     try {
-      ({ teamSlug } = await signUp.mutateAsync(values));
+      // Coming from an invitation to this address confirms it (no verification mail needed).
+      const created = await signUp.mutateAsync({ ...values, invitationToken: invitationTokenOfPath(callbackUrl) ?? undefined });
+      if (created.mustVerifyEmail) {
+        // Not signed in until the mailed link is followed.
+        router.replace(`/verify-email?email=${encodeURIComponent(values.email.trim())}`);
+        return;
+      }
+      teamSlug = created.teamSlug;
     } catch (error) {
       setFormError(applyServerError(error, form.setError, FIELDS));
       return;

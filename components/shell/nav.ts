@@ -1,4 +1,4 @@
-import { Activity, Boxes, CalendarClock, ChartColumn, KeyRound, KeySquare, LayoutDashboard, MessagesSquare, Receipt, Server, Settings, type LucideIcon } from "lucide-react";
+import { Activity, Boxes, CalendarClock, ChartColumn, KeyRound, KeySquare, LayoutDashboard, MessagesSquare, Receipt, Server, Settings, Users, type LucideIcon } from "lucide-react";
 import type { Scope } from "@/server/services/teams/permissions";
 
 export interface NavItem {
@@ -21,7 +21,8 @@ export const NAV_ITEMS: NavItem[] = [
   { label: "Billing", path: "/billing", icon: Receipt, scope: "usage:read" },
   { label: "API keys", path: "/keys", icon: KeyRound, scope: "keys:read" },
   { label: "SSH keys", path: "/ssh-keys", icon: KeySquare, scope: "compute:read" },
-  { label: "Activity", path: "/activity", icon: Activity, scope: "audit:read" },
+  { label: "Members", path: "/members", icon: Users, scope: "team:read" },
+  { label: "Audit log", path: "/audit", icon: Activity, scope: "audit:read" },
   { label: "Settings", path: "/settings", icon: Settings, scope: "team:read" },
 ];
 

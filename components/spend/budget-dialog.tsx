@@ -94,7 +94,7 @@ export function BudgetDialog({
       open={open}
       onOpenChange={close}
       title={budget ? "Edit monthly budget" : "Set a monthly budget"}
-      description="For the UTC calendar month. Every change is recorded in the activity log."
+      description="For the UTC calendar month. Every change is recorded in the audit log."
       className="max-h-[calc(100dvh-2rem)] overflow-y-auto sm:max-w-lg"
     >
       <form onSubmit={form.handleSubmit(onValid)} noValidate className="space-y-5">

@@ -1,117 +1,170 @@
 "use client";
 
-import { useInfiniteQuery } from "@tanstack/react-query";
-import { useTRPC } from "@/components/trpc/client";
-import { Button } from "@/components/ui/button";
-import { Card } from "@/components/ui/card";
+import Link from "next/link";
 import { Avatar } from "@/components/shell/avatar";
-import { BILLING_AUDIT_LABELS } from "@/server/services/billing/shared";
-import { INSTANCE_AUDIT_LABELS } from "@/server/services/compute/instances/schemas";
-import { SSH_KEY_AUDIT_LABELS } from "@/server/services/compute/ssh-keys/schemas";
-import { PLAYGROUND_AUDIT_LABELS } from "@/server/services/playground/schemas";
+import { cn } from "@/components/ui/cn";
+import { describeAuditEvent } from "@/server/services/audit/labels";
+import type { AuditEventRow } from "@/server/services/audit/list-audit-events";
 
-const ACTION_LABELS: Record<string, string> = {
-  "compute.quota_set": "changed a GPU quota",
-  "budget.updated": "changed the monthly budget",
-  "budget.removed": "removed the monthly budget",
-  "team.created": "created the team",
-  "team.updated": "changed team settings",
+/*
+ * The audit log's rows. How each action is worded lives in server/services/audit/labels.ts, shared
+ * with the CSV download's description column: add labels for new actions there.
+ */
+
+const TARGET_LABELS: Record<string, string> = {
+  api_key: "API key",
+  instance: "Instance",
+  reservation: "Capacity block",
+  ssh_key: "SSH key",
+  team: "Team",
+  user: "Person",
+  invitation: "Invitation",
+  invoice: "Invoice",
+  credit_grant: "Credit",
+  playground_preset: "Preset",
 };
 
-/** Actions on something with a name, shown as "created API key “CI”". */
-const NAMED_ACTIONS: Record<string, string> = {
-  "key.created": "created API key",
-  "key.rotated": "rotated API key",
-  "key.revoked": "revoked API key",
-  ...PLAYGROUND_AUDIT_LABELS,
-  ...SSH_KEY_AUDIT_LABELS,
-  ...INSTANCE_AUDIT_LABELS,
-  ...BILLING_AUDIT_LABELS,
-  "reservation.purchased": "reserved capacity block",
-  "reservation.extended": "extended capacity block",
-  "reservation.cancelled": "cancelled capacity block",
-  "reservation.started": "started capacity block",
-  "reservation.completed": "ended capacity block",
-};
-
-function describe(action: string, metadata: Record<string, unknown>): string {
-  const named = NAMED_ACTIONS[action];
-  if (named) return typeof metadata.name === "string" ? `${named} “${metadata.name}”` : named;
-  const base = ACTION_LABELS[action] ?? action;
-  if (action !== "team.updated") return base;
-  const parts = Object.entries(metadata).map(([field, change]) => {
-    const { from, to } = change as { from?: unknown; to?: unknown };
-    return `${field === "slug" ? "URL" : field} from “${String(from)}” to “${String(to)}”`;
-  });
-  return parts.length ? `changed ${parts.join(" and ")}` : base;
+export function targetTypeLabel(type: string): string {
+  return TARGET_LABELS[type] ?? type.replace(/_/g, " ");
 }
 
-const timeFormat = new Intl.DateTimeFormat("en", { dateStyle: "medium", timeStyle: "short" });
+const timeFormat = new Intl.DateTimeFormat("en", {
+  year: "numeric",
+  month: "short",
+  day: "numeric",
+  hour: "2-digit",
+  minute: "2-digit",
+  second: "2-digit",
+  hourCycle: "h23",
+  timeZone: "UTC",
+});
 
-export function ActivityLog({ teamId }: { teamId: string }) {
-  const trpc = useTRPC();
-  const query = useInfiniteQuery(
-    trpc.audit.list.infiniteQueryOptions(
-      { teamId, limit: 25 },
-      { getNextPageParam: (page) => page.nextCursor ?? undefined },
-    ),
-  );
+function actorOf(event: AuditEventRow): { name: string; detail: string | null } {
+  if (event.actorType === "system") return { name: "System", detail: null };
+  if (event.actorType === "api_key") return { name: event.actorName ? `API key “${event.actorName}”` : "An API key", detail: event.actorId };
+  if (event.actorType === "anonymous" || !event.actorId) return { name: "Someone not signed in", detail: null };
+  return { name: event.actorName ?? "Deleted account", detail: event.actorEmail };
+}
 
-  if (query.isPending) {
-    return (
-      <Card className="divide-y divide-zinc-200 dark:divide-zinc-800" aria-busy>
-        {Array.from({ length: 4 }, (_, i) => (
-          <div key={i} className="flex items-center gap-3 px-5 py-4">
-            <div className="h-8 w-8 animate-pulse rounded-full bg-zinc-200 dark:bg-zinc-800" />
-            <div className="h-4 w-2/3 animate-pulse rounded bg-zinc-200 dark:bg-zinc-800" />
-          </div>
-        ))}
-      </Card>
-    );
-  }
-  if (query.isError) {
-    return (
-      <Card className="px-5 py-8 text-center text-sm text-red-600 dark:text-red-400" role="alert">
-        {query.error.message}
-      </Card>
-    );
-  }
-  const events = query.data.pages.flatMap((p) => p.events);
-  if (events.length === 0) {
-    return <Card className="px-5 py-10 text-center text-sm text-zinc-500">Nothing has happened in this team yet.</Card>;
-  }
+function targetNameOf(event: AuditEventRow): string | null {
+  const fromMetadata = (key: string) => (typeof event.metadata[key] === "string" && event.metadata[key] ? (event.metadata[key] as string) : null);
+  return event.targetName ?? fromMetadata("name") ?? fromMetadata("email");
+}
+
+const th = "px-4 py-2.5 text-left text-xs font-medium tracking-wide whitespace-nowrap text-zinc-500 uppercase dark:text-zinc-400";
+const filterLink = "rounded hover:underline focus-visible:underline focus-visible:outline-none";
+
+/**
+ * The events as a table: time, actor, what happened, target, address. On narrow screens the row
+ * folds into one cell: the actor and the event, with time, target and address below. Actors and
+ * targets are links that narrow the log to them (`hrefFor`).
+ */
+export function ActivityLog({ events, hrefFor }: { events: AuditEventRow[]; hrefFor: (filter: { actor?: string; targetId?: string }) => string }) {
   return (
-    <div className="space-y-4">
-      <Card>
-        <ul className="divide-y divide-zinc-200 dark:divide-zinc-800">
-          {events.map((event) => {
-            const who = event.actorName ?? (event.actorType === "system" ? "System" : "Someone");
-            return (
-              <li key={event.id} className="flex items-start gap-3 px-5 py-3.5">
-                <Avatar name={who} />
-                <div className="min-w-0 flex-1">
-                  <p className="text-sm">
-                    <span className="font-medium">{who}</span> {describe(event.action, event.metadata)}
-                  </p>
-                  <p className="mt-0.5 text-xs text-zinc-500 dark:text-zinc-400">
-                    <time dateTime={event.createdAt.toISOString()}>{timeFormat.format(event.createdAt)}</time>
-                    {event.ip && <> · {event.ip}</>}
-                    <> · </>
-                    <code className="font-mono">{event.action}</code>
-                  </p>
-                </div>
-              </li>
+    <table className="w-full table-fixed text-sm">
+      <thead className="hidden border-b border-zinc-200 md:table-header-group dark:border-zinc-800">
+        <tr>
+          <th scope="col" className={cn(th, "w-48")}>
+            Time (UTC)<span className="2xl:hidden"> · IP</span>
+          </th>
+          <th scope="col" className={cn(th, "w-44 xl:w-52")}>
+            Actor
+          </th>
+          <th scope="col" className={th}>
+            Event
+          </th>
+          <th scope="col" className={cn(th, "w-44 xl:w-52")}>
+            Target
+          </th>
+          <th scope="col" className={cn(th, "hidden w-36 2xl:table-cell")}>
+            IP address
+          </th>
+        </tr>
+      </thead>
+      <tbody className="divide-y divide-zinc-200 dark:divide-zinc-800">
+        {events.map((event) => {
+          const actor = actorOf(event);
+          const description = describeAuditEvent(event);
+          const time = <time dateTime={event.createdAt.toISOString()}>{timeFormat.format(event.createdAt)}</time>;
+          const actorName =
+            (event.actorType === "user" || event.actorType === "api_key") && event.actorId ? (
+              <Link href={hrefFor({ actor: event.actorId })} scroll={false} className={cn(filterLink, "font-medium")} title={`Show only what ${actor.name} did`}>
+                {actor.name}
+              </Link>
+            ) : (
+              <span className="font-medium">{actor.name}</span>
             );
-          })}
-        </ul>
-      </Card>
-      {query.hasNextPage && (
-        <div className="flex justify-center">
-          <Button variant="secondary" pending={query.isFetchingNextPage} onClick={() => void query.fetchNextPage()}>
-            Load more
-          </Button>
-        </div>
-      )}
+          const target = event.targetType ? <Target event={event} href={event.targetId ? hrefFor({ targetId: event.targetId }) : null} /> : null;
+          return (
+            <tr key={event.id} data-testid="audit-row" data-action={event.action} className="align-top">
+              <td className="hidden px-4 py-3 text-zinc-600 md:table-cell dark:text-zinc-400">
+                <p className="whitespace-nowrap tabular-nums">{time}</p>
+                {event.ip && (
+                  <p className="mt-0.5 truncate font-mono text-xs text-zinc-500 2xl:hidden dark:text-zinc-400" title={event.userAgent ?? undefined}>
+                    {event.ip}
+                  </p>
+                )}
+              </td>
+              <td className="hidden px-4 py-3 md:table-cell">
+                <div className="flex min-w-0 items-center gap-2.5">
+                  <Avatar name={actor.name.replace(/^API key “|”$/g, "")} square={event.actorType !== "user"} className="h-7 w-7" />
+                  <div className="min-w-0">
+                    <p className="truncate">{actorName}</p>
+                    {actor.detail && <p className="truncate text-xs text-zinc-500 dark:text-zinc-400">{actor.detail}</p>}
+                  </div>
+                </div>
+              </td>
+              <td className="px-4 py-3">
+                <div className="flex gap-3">
+                  <Avatar name={actor.name.replace(/^API key “|”$/g, "")} square={event.actorType !== "user"} className="mt-0.5 h-7 w-7 md:hidden" />
+                  <div className="min-w-0 flex-1">
+                    <p className="break-words text-zinc-900 dark:text-zinc-100">
+                      <span className="md:hidden">{actorName} </span>
+                      <span data-testid="audit-description">{description}</span>
+                    </p>
+                    <p className="mt-0.5 truncate font-mono text-xs text-zinc-500 dark:text-zinc-400" title={event.userAgent ?? undefined}>
+                      {event.action}
+                    </p>
+                    <div className="mt-1 space-y-0.5 text-xs text-zinc-500 md:hidden dark:text-zinc-400">
+                      <p className="tabular-nums">
+                        {time} UTC{event.ip && <> · {event.ip}</>}
+                      </p>
+                      {target && <div className="min-w-0">{target}</div>}
+                    </div>
+                  </div>
+                </div>
+              </td>
+              <td className="hidden px-4 py-3 md:table-cell">{target}</td>
+              <td className="hidden px-4 py-3 font-mono text-xs break-all text-zinc-600 2xl:table-cell dark:text-zinc-400" title={event.userAgent ?? undefined}>
+                {event.ip ?? <span className="text-zinc-400 dark:text-zinc-600">—</span>}
+              </td>
+            </tr>
+          );
+        })}
+      </tbody>
+    </table>
+  );
+}
+
+function Target({ event, href }: { event: AuditEventRow; href: string | null }) {
+  const type = targetTypeLabel(event.targetType!);
+  const name = targetNameOf(event);
+  const id = event.targetId ? (
+    href ? (
+      <Link href={href} scroll={false} className={cn(filterLink, "font-mono")} title={`Show only events about this ${type.toLowerCase()}`}>
+        {event.targetId}
+      </Link>
+    ) : (
+      <span className="font-mono">{event.targetId}</span>
+    )
+  ) : null;
+  return (
+    <div className="min-w-0 text-xs" data-testid="audit-target">
+      <p className="truncate text-sm text-zinc-800 dark:text-zinc-200">
+        <span className="text-zinc-500 dark:text-zinc-400">{type}</span>
+        {name && <> {name}</>}
+      </p>
+      {id && <p className="truncate text-zinc-500 dark:text-zinc-400">{id}</p>}
     </div>
   );
 }

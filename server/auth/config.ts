@@ -5,6 +5,7 @@ import Google from "next-auth/providers/google";
 import { getDb } from "@/server/db";
 import { env } from "@/server/env";
 import { signInWithOAuth } from "@/server/services/auth/oauth";
+import { sessionPredatesPasswordReset } from "@/server/services/auth/password-reset";
 import { signInWithPassword, SignInRefused } from "@/server/services/auth/sign-in";
 import { consoleLogger, systemClock, type ServiceContext } from "@/server/services/context";
 import { authSecret } from "./secret";
@@ -48,7 +49,11 @@ function buildConfig(): NextAuthConfig {
           const user = await signInWithPassword(
             ctx,
             { email: String(credentials.email ?? ""), password: String(credentials.password ?? "") },
-            { maxFailures: e.SIGN_IN_MAX_FAILURES, lockoutMinutes: e.SIGN_IN_LOCKOUT_MINUTES },
+            {
+              maxFailures: e.SIGN_IN_MAX_FAILURES,
+              lockoutMinutes: e.SIGN_IN_LOCKOUT_MINUTES,
+              requireEmailVerification: e.REQUIRE_EMAIL_VERIFICATION,
+            },
           );
           return { id: user.id, email: user.email, name: user.name, image: user.image };
         } catch (error) {
@@ -88,6 +93,13 @@ function buildConfig(): NextAuthConfig {
             image: user.image,
           });
         }
+        if (user) {
+          // When this session began, kept across the token's refreshes (unlike iat).
+          token.signedInAt = Date.now();
+        } else if (token.sub && (await endedByPasswordReset(token.sub, sessionStart(token)))) {
+          // A JWT cannot be revoked where it is stored; a password reset ends it here instead.
+          return null;
+        }
         return token;
       },
       session({ session, token }) {
@@ -106,6 +118,23 @@ function buildConfig(): NextAuthConfig {
       },
     },
   };
+}
+
+async function endedByPasswordReset(userId: string, signedInAt: Date): Promise<boolean> {
+  try {
+    return await sessionPredatesPasswordReset(await getDb(), userId, signedInAt);
+  } catch (error) {
+    // Auth.js deletes the cookie of a session whose callback throws: a database hiccup must not
+    // sign everyone out. Whatever the request needs from the database fails on its own.
+    consoleLogger.error("could not check the session against password resets", { error: String(error) });
+    return false;
+  }
+}
+
+/** When the session began; a session from before `signedInAt` existed counts from its last refresh. */
+function sessionStart(token: { signedInAt?: unknown; iat?: unknown }): Date {
+  if (typeof token.signedInAt === "number") return new Date(token.signedInAt);
+  return new Date(typeof token.iat === "number" ? token.iat * 1000 : 0);
 }
 
 export const { handlers, auth, signIn, signOut } = NextAuth(() => buildConfig());

@@ -2,6 +2,8 @@ import { ZodError } from "zod";
 import { currentUserId } from "@/server/auth/config";
 import { requestInfo } from "@/server/auth/request-info";
 import { getDb } from "@/server/db";
+import { exportAuditCsv } from "@/server/services/audit/export";
+import { auditParamsFromSearch } from "@/server/services/audit/filters";
 import { teamInvoiceCsv } from "@/server/services/billing";
 import { consoleLogger, systemClock, type TeamContext } from "@/server/services/context";
 import { AppError, type AppErrorCode } from "@/server/services/errors";
@@ -12,9 +14,10 @@ import { enterTeam } from "@/server/services/teams/team-access";
  * The console's CSV downloads, authenticated by the member's session: the spend page's
  * (`/api/teams/<team id>/spend/breakdown.csv?by=…` and `/spend/usage.csv`, which take the page's own
  * search parameters — range, from, to, filter, value — so a download holds exactly what the page
- * shows) and an invoice's (`/invoices/<id>/csv`). A non-member gets 404 as if the team did not
- * exist, a member without `usage:read` 403. Failures answer in plain text, which is what a browser
- * shows for a link that went wrong.
+ * shows), an invoice's (`/invoices/<id>/csv`) and the audit log's (`/audit.csv`, with the log's
+ * filters). A non-member gets 404 as if the team did not exist, a member whose role lacks the scope
+ * (`usage:read`, `audit:read`) 403. Failures answer in plain text, which is what a browser shows
+ * for a link that went wrong.
  */
 
 const STATUS: Record<AppErrorCode, number> = {
@@ -83,28 +86,41 @@ export function handleBreakdownCsv(request: Request, teamId: string): Promise<Re
   });
 }
 
+/** A CSV made page by page, pulled as the client reads, so a slow download holds one page at a time. */
+function streamedCsv(filename: string, chunks: AsyncIterable<string>, what: string): Response {
+  const iterator = chunks[Symbol.asyncIterator]();
+  const encoder = new TextEncoder();
+  const stream = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      try {
+        const next = await iterator.next();
+        if (next.done) controller.close();
+        else controller.enqueue(encoder.encode(next.value));
+      } catch (error) {
+        consoleLogger.error(`${what} failed mid-stream`, { error: String(error) });
+        controller.error(error);
+      }
+    },
+    async cancel() {
+      await iterator.return?.();
+    },
+  });
+  return csvResponse(filename, stream);
+}
+
 export function handleRawUsageCsv(request: Request, teamId: string): Promise<Response> {
   return download(request, teamId, SPEND, async (team) => {
     const { filename, chunks } = await exportRawUsage(team, inputOf(request));
-    const iterator = chunks[Symbol.asyncIterator]();
-    const encoder = new TextEncoder();
-    // Pulled page by page as the client reads, so a slow download holds one page at a time.
-    const stream = new ReadableStream<Uint8Array>({
-      async pull(controller) {
-        try {
-          const next = await iterator.next();
-          if (next.done) controller.close();
-          else controller.enqueue(encoder.encode(next.value));
-        } catch (error) {
-          consoleLogger.error("usage export failed mid-stream", { error: String(error) });
-          controller.error(error);
-        }
-      },
-      async cancel() {
-        await iterator.return?.();
-      },
-    });
-    return csvResponse(filename, stream);
+    return streamedCsv(filename, chunks, "usage export");
+  });
+}
+
+/** The audit log as CSV, with the filters the log page has in its URL (`?actor=…&action=…&from=…`). */
+export function handleAuditCsv(request: Request, teamId: string): Promise<Response> {
+  const invalid = (error: ZodError) => text(400, error.issues[0]?.message ?? "Check the filters, then try again.");
+  return download(request, teamId, { page: "Activity", invalid }, async (team) => {
+    const { filename, chunks } = await exportAuditCsv(team, auditParamsFromSearch(new URL(request.url).searchParams));
+    return streamedCsv(filename, chunks, "audit export");
   });
 }
 

@@ -3,7 +3,10 @@ import { describe, expect, it } from "vitest";
 import { openTestDatabase } from "@/server/db/testing";
 import { auditEvents, users } from "@/server/db/schema";
 import { signInWithOAuth } from "@/server/services/auth/oauth";
+import { EXPIRED_LINK_MESSAGE } from "@/server/services/auth/schemas";
 import { signInWithPassword, SignInRefused } from "@/server/services/auth/sign-in";
+import { listMails, publicUrl } from "@/server/services/mail";
+import { linkIn } from "@/server/services/mail/testing";
 import type { Logger } from "@/server/services/context";
 import { createTestUser, testContext } from "@/server/services/testing";
 import { clientError, clientFor, TEST_REQUEST } from "./testing";
@@ -72,6 +75,59 @@ describe("auth.signUp field errors", () => {
       },
     });
     expect(await db.select().from(users).where(eq(users.email, first.email))).toHaveLength(1);
+  });
+});
+
+describe("password reset and email confirmation", () => {
+  const resetBase = `${publicUrl()}/reset-password/`;
+
+  it("auth.signUp signs up without a confirmation step by default", async () => {
+    await expect(anonymous.auth.signUp.mutate(valid())).resolves.toMatchObject({ mustVerifyEmail: false });
+  });
+
+  it("auth.requestPasswordReset answers alike for any address; the mailed link resets the password once", async () => {
+    const person = await createTestUser(db);
+    const known = await anonymous.auth.requestPasswordReset.mutate({ email: person.email });
+    const unknown = await anonymous.auth.requestPasswordReset.mutate({ email: freshEmail() });
+    expect(unknown).toEqual(known);
+
+    // Without SMTP_URL the mail waits in the outbox, whole.
+    const [mail] = await listMails(db, { to: person.email });
+    const token = linkIn({ text: mail?.text ?? "" }, resetBase).slice(resetBase.length);
+    const password = "chosen through the link";
+    await expect(anonymous.auth.resetPassword.mutate({ token, password })).resolves.toEqual({ email: person.email });
+    await expect(signInWithPassword(testContext(db), { email: person.email, password }, policy)).resolves.toMatchObject({ id: person.userId });
+    const [event] = await db
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.targetId, person.userId), eq(auditEvents.action, "user.password_reset")));
+    expect(event).toMatchObject({ teamId: null, actorId: person.userId, ip: TEST_REQUEST.ip, userAgent: TEST_REQUEST.userAgent });
+
+    const reused = await clientError(anonymous.auth.resetPassword.mutate({ token, password: "another one entirely" }));
+    expect(reused.shape).toMatchObject({
+      message: EXPIRED_LINK_MESSAGE,
+      data: { code: "BAD_REQUEST", path: "auth.resetPassword", fieldErrors: { token: [EXPIRED_LINK_MESSAGE] } },
+    });
+  });
+
+  it("auth.resetPassword puts a short password's error on its field", async () => {
+    const error = await clientError(anonymous.auth.resetPassword.mutate({ token: "x".repeat(43), password: "short" }));
+    expect(error.shape?.data).toMatchObject({ code: "BAD_REQUEST", fieldErrors: { password: ["Use at least 12 characters."] } });
+  });
+
+  it("auth.requestPasswordReset and auth.resendVerification put an invalid email's error on its field", async () => {
+    for (const call of [anonymous.auth.requestPasswordReset, anonymous.auth.resendVerification]) {
+      const error = await clientError(call.mutate({ email: "not-an-email" }));
+      expect(error.shape?.data.fieldErrors).toEqual({ email: ["Enter a valid email address, like name@example.com."] });
+    }
+  });
+
+  it("auth.verifyEmail refuses an unknown link on the token field; auth.resendVerification answers alike for any address", async () => {
+    const error = await clientError(anonymous.auth.verifyEmail.mutate({ token: "unknown" }));
+    expect(error.shape).toMatchObject({ message: EXPIRED_LINK_MESSAGE, data: { code: "BAD_REQUEST", fieldErrors: { token: [EXPIRED_LINK_MESSAGE] } } });
+    const person = await createTestUser(db);
+    const known = await anonymous.auth.resendVerification.mutate({ email: person.email });
+    expect(await anonymous.auth.resendVerification.mutate({ email: freshEmail() })).toEqual(known);
   });
 });
 

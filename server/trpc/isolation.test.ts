@@ -1,7 +1,7 @@
 import { and, count, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { openTestDatabase } from "@/server/db/testing";
-import { apiKeys, auditEvents, instances, memberships, notifications, playgroundPresets, sshKeys, teamBudgets, teams, usageEvents } from "@/server/db/schema";
+import { apiKeys, auditEvents, instances, invitations, memberships, notifications, playgroundPresets, sshKeys, teamBudgets, teams, usageEvents } from "@/server/db/schema";
 import { newId } from "@/server/db/ids";
 import { insertTestKey } from "@/server/services/keys/testing";
 import { insertTestPreset } from "@/server/services/playground/testing";
@@ -13,6 +13,8 @@ import { insertTestInstance } from "@/server/services/compute/instances/testing"
 import { issueInvoice } from "@/server/services/billing";
 import { insertUsageEvents } from "@/server/services/metering/usage-writer";
 import { createTestUser } from "@/server/services/testing";
+import type { Role } from "@/server/services/teams/permissions";
+import { insertTestInvitation } from "@/server/services/teams/invitation-testing";
 import { callerFor, callPath, listProcedures, trpcError } from "./testing";
 
 const { db } = await openTestDatabase();
@@ -60,6 +62,21 @@ async function invoiceIn(teamId: string): Promise<string> {
   return issued!.invoice.id;
 }
 
+/** A pending invitation of the team (inserted directly, no audit event), or a made-up id when the team does not exist. */
+async function invitationIn(teamId: string): Promise<string> {
+  const [team] = await db.select({ id: teams.id }).from(teams).where(eq(teams.id, teamId));
+  return team ? (await insertTestInvitation(db, teamId)).id : "ivt_doesNotExist00000000";
+}
+
+/** A new member of the team with this role (inserted directly, no audit event), or a made-up id when the team does not exist. */
+async function memberIn(teamId: string, role: Role = "viewer"): Promise<string> {
+  const [team] = await db.select({ id: teams.id }).from(teams).where(eq(teams.id, teamId));
+  if (!team) return "usr_doesNotExist0000000000";
+  const person = await createTestUser(db, `Isolation ${role}`);
+  await db.insert(memberships).values({ teamId, userId: person.userId, role, createdAt: new Date() });
+  return person.userId;
+}
+
 /**
  * A valid input for every authed procedure. Team procedures get the team id to aim at; the
  * others ignore it. Inputs may be async, to make the team's resource they act on. A procedure
@@ -67,6 +84,7 @@ async function invoiceIn(teamId: string): Promise<string> {
  */
 const INPUTS: Record<string, (teamId: string) => unknown> = {
   "audit.list": (teamId) => ({ teamId, limit: 10 }),
+  "audit.facets": (teamId) => ({ teamId }),
   "models.list": (teamId) => ({ teamId }),
   "models.get": (teamId) => ({ teamId, modelId: "meta-llama/llama-3.1-8b-instruct" }),
   "team.get": (teamId) => ({ teamId }),
@@ -134,16 +152,31 @@ const INPUTS: Record<string, (teamId: string) => unknown> = {
   }),
   "instances.terminate": async (teamId) => ({ teamId, instanceId: await instanceIn(teamId) }),
   "spend.report": (teamId) => ({ teamId, range: { preset: "30d" } }),
+  "invitations.list": (teamId) => ({ teamId }),
+  "invitations.create": (teamId) => ({ teamId, email: `isolation-${teamId.slice(-8).toLowerCase()}@example.com`, role: "developer" }),
+  "invitations.resend": async (teamId) => ({ teamId, invitationId: await invitationIn(teamId) }),
+  "invitations.revoke": async (teamId) => ({ teamId, invitationId: await invitationIn(teamId) }),
+  // Names no team: a link's token (well-formed, of no invitation).
+  "invitations.accept": () => ({ token: "isolationToken".padEnd(43, "0") }),
+  "members.list": (teamId) => ({ teamId }),
+  "members.changeRole": async (teamId) => ({ teamId, memberId: await memberIn(teamId), role: "developer" }),
+  "members.remove": async (teamId) => ({ teamId, memberId: await memberIn(teamId), revokeKeys: true }),
+  // A second owner joins first, so that the team's owner (the caller in the control test) may leave.
+  "members.leave": async (teamId) => {
+    await memberIn(teamId, "owner");
+    return { teamId };
+  },
+  "members.transferOwnership": async (teamId) => ({ teamId, memberId: await memberIn(teamId) }),
 };
 
 /** Input fields naming a resource that belongs to one team. */
-const TEAM_RESOURCE_ID_FIELDS = ["keyId", "presetId", "sshKeyId", "reservationId", "instanceId", "invoiceId"];
+const TEAM_RESOURCE_ID_FIELDS = ["keyId", "presetId", "sshKeyId", "reservationId", "instanceId", "invoiceId", "invitationId", "memberId"];
 
 /** Procedures acting on one resource of the team, named by a TEAM_RESOURCE_ID_FIELDS id in their input. */
-const RESOURCE_PROCEDURES = ["keys.get", "keys.revoke", "keys.rotate", "keys.usage", "playground.deletePreset", "sshKeys.delete", "reservations.cancel", "reservations.extend", "reservations.get", "instances.get", "instances.terminate", "billing.invoice"];
+const RESOURCE_PROCEDURES = ["keys.get", "keys.revoke", "keys.rotate", "keys.usage", "playground.deletePreset", "sshKeys.delete", "reservations.cancel", "reservations.extend", "reservations.get", "instances.get", "instances.terminate", "billing.invoice", "invitations.resend", "invitations.revoke", "members.changeRole", "members.remove", "members.transferOwnership"];
 
 /** Procedures that anyone may call. Adding one here is a deliberate, reviewable decision. */
-const PUBLIC = new Set(["auth.signUp"]);
+const PUBLIC = new Set(["auth.signUp", "auth.requestPasswordReset", "auth.resetPassword", "auth.verifyEmail", "auth.resendVerification", "invitations.preview"]);
 
 const procedures = listProcedures();
 const teamIdProcedures = procedures.filter((p) => p.takesTeamId);
@@ -163,7 +196,8 @@ async function snapshot(teamId: string) {
   const instanceRows = await db.select().from(instances).where(eq(instances.teamId, teamId)).orderBy(instances.id);
   const budget = await db.select().from(teamBudgets).where(eq(teamBudgets.teamId, teamId));
   const notes = await db.select().from(notifications).where(eq(notifications.teamId, teamId)).orderBy(notifications.id);
-  return { team, auditRows: audit?.n, members, keys, presets, ssh, instanceRows, budget, notes };
+  const invites = await db.select().from(invitations).where(eq(invitations.teamId, teamId)).orderBy(invitations.id);
+  return { team, auditRows: audit?.n, members, keys, presets, ssh, instanceRows, budget, notes, invites };
 }
 
 describe("procedure inventory", () => {

@@ -14,6 +14,7 @@ import { insertTestInstance } from "@/server/services/compute/instances/testing"
 import { issueInvoice } from "@/server/services/billing";
 import { insertUsageEvents } from "@/server/services/metering/usage-writer";
 import { createTestUser } from "@/server/services/testing";
+import { insertTestInvitation } from "@/server/services/teams/invitation-testing";
 import { callerFor, callPath, listProcedures, TEST_REQUEST, trpcError } from "./testing";
 
 const { db } = await openTestDatabase();
@@ -29,6 +30,8 @@ interface Guard {
   audit?: string | null;
   /** What that audit event is about; the team itself unless said otherwise. */
   target?: (teamId: string, role: Role) => { type: string; id: string | RegExp };
+  /** The team the call acts in, when not the shared one: for calls that change who the role's member is. */
+  team?: (role: Role) => string;
 }
 
 const owner = await createTestUser(db, "Olive Owner");
@@ -50,6 +53,31 @@ const keysOf = Object.fromEntries(
 const presetsOf = Object.fromEntries(
   await Promise.all(ROLES.map(async (role) => [role, (await insertTestPreset(db, teamId, { name: `Deleted by ${role}` })).id] as const)),
 ) as Record<Role, string>;
+/** Pending invitations per role to resend and to revoke. */
+const invitationsOf = Object.fromEntries(
+  await Promise.all(
+    ROLES.map(async (role) => {
+      const resend = (await insertTestInvitation(db, teamId, { email: `resent-by-${role}@example.com` })).id;
+      const revoke = (await insertTestInvitation(db, teamId, { email: `revoked-by-${role}@example.com` })).id;
+      return [role, { resend, revoke }] as const;
+    }),
+  ),
+) as Record<Role, { resend: string; revoke: string }>;
+/** Developers of the shared team, per role: one to change to viewer and one to remove. */
+const memberTargetsOf = Object.fromEntries(
+  await Promise.all(
+    ROLES.map(async (role) => {
+      const [change, remove] = await Promise.all(
+        ["Changed", "Removed"].map(async (verb) => {
+          const person = await createTestUser(db, `${verb} by ${role}`);
+          await db.insert(memberships).values({ teamId, userId: person.userId, role: "developer", createdAt: new Date() });
+          return person.userId;
+        }),
+      );
+      return [role, { change: change!, remove: remove! }] as const;
+    }),
+  ),
+) as Record<Role, { change: string; remove: string }>;
 /** An SSH key per role to delete. */
 const sshKeysOf = Object.fromEntries(
   await Promise.all(ROLES.map(async (role) => [role, (await insertTestSshKey(db, teamId, { name: `Deleted by ${role}` })).id] as const)),
@@ -100,6 +128,7 @@ const GUARDS: Record<string, Guard> = {
     audit: "team.updated",
   },
   "audit.list": { scope: "audit:read", input: (teamId) => ({ teamId, limit: 5 }) },
+  "audit.facets": { scope: "audit:read", input: (teamId) => ({ teamId }) },
   "models.list": { scope: "models:read", input: (teamId) => ({ teamId }) },
   "models.get": { scope: "models:read", input: (teamId) => ({ teamId, modelId: "meta-llama/llama-3.1-8b-instruct" }) },
   "keys.list": { scope: "keys:read", input: (teamId) => ({ teamId }) },
@@ -220,6 +249,56 @@ const GUARDS: Record<string, Guard> = {
     target: (_teamId, role) => ({ type: "instance", id: instancesOf[role] }),
   },
   "spend.report": { scope: "usage:read", input: (teamId) => ({ teamId, range: { preset: "7d" }, filter: { dimension: "product", value: "model_tokens" } }) },
+  "members.list": { scope: "team:read", input: (teamId) => ({ teamId }) },
+  // Viewer: a role every caller with members:write may grant, given to a developer of the role's own.
+  "members.changeRole": {
+    scope: "members:write",
+    input: (teamId, role) => ({ teamId, memberId: memberTargetsOf[role].change, role: "viewer" }),
+    audit: "member.role_changed",
+    target: (_teamId, role) => ({ type: "user", id: memberTargetsOf[role].change }),
+  },
+  "members.remove": {
+    scope: "members:write",
+    input: (teamId, role) => ({ teamId, memberId: memberTargetsOf[role].remove }),
+    audit: "member.removed",
+    target: (_teamId, role) => ({ type: "user", id: memberTargetsOf[role].remove }),
+  },
+  // Leaving and handing over ownership would change the role's member of the shared team, which
+  // later calls rely on: these act in a team of the role's own (sideTeamsOf), same role there.
+  "members.leave": {
+    scope: "team:read",
+    team: (role) => sideTeamsOf[role].leave,
+    input: (teamId) => ({ teamId }),
+    audit: "member.left",
+    target: (_teamId, role) => ({ type: "user", id: members[role] }),
+  },
+  "members.transferOwnership": {
+    scope: "ownership:transfer",
+    team: (role) => sideTeamsOf[role].transfer,
+    input: (teamId, role) => ({ teamId, memberId: sideTeamsOf[role].heir }),
+    audit: "team.ownership_transferred",
+    target: (_teamId, role) => ({ type: "user", id: sideTeamsOf[role].heir }),
+  },
+  "invitations.list": { scope: "members:write", input: (teamId) => ({ teamId }) },
+  // Viewer: a role every caller with members:write may grant; one address per role, so none collide.
+  "invitations.create": {
+    scope: "members:write",
+    input: (teamId, role) => ({ teamId, email: `invited-by-${role}@example.com`, role: "viewer" }),
+    audit: "member.invited",
+    target: () => ({ type: "invitation", id: /^ivt_/ }),
+  },
+  "invitations.resend": {
+    scope: "members:write",
+    input: (teamId, role) => ({ teamId, invitationId: invitationsOf[role].resend }),
+    audit: "invitation.resent",
+    target: (_teamId, role) => ({ type: "invitation", id: invitationsOf[role].resend }),
+  },
+  "invitations.revoke": {
+    scope: "members:write",
+    input: (teamId, role) => ({ teamId, invitationId: invitationsOf[role].revoke }),
+    audit: "invitation.revoked",
+    target: (_teamId, role) => ({ type: "invitation", id: invitationsOf[role].revoke }),
+  },
 };
 
 const teamProcedures = listProcedures().filter((p) => p.team);
@@ -235,19 +314,46 @@ const members = Object.fromEntries(
   ),
 ) as Record<Role, string>;
 
-async function auditCount() {
-  const [row] = await db.select({ n: count() }).from(auditEvents).where(eq(auditEvents.teamId, teamId));
+/**
+ * Per role, two teams of someone else's where the role's member holds that role: one to leave,
+ * and one to hand over to its heir (a developer there). The team's own owner stays an owner, so
+ * an owner leaving is not the last one.
+ */
+const sideTeamsOf = Object.fromEntries(
+  await Promise.all(
+    ROLES.map(async (role) => {
+      const join = async (label: string) => {
+        const host = await createTestUser(db, `${label} host for ${role}`);
+        await db.insert(memberships).values({ teamId: host.team.id, userId: members[role], role, createdAt: new Date() });
+        return host.team.id;
+      };
+      const [leave, transfer] = await Promise.all([join("Leave"), join("Transfer")]);
+      const heir = await createTestUser(db, `Heir of ${role}`);
+      await db.insert(memberships).values({ teamId: transfer!, userId: heir.userId, role: "developer", createdAt: new Date() });
+      return [role, { leave: leave!, transfer: transfer!, heir: heir.userId }] as const;
+    }),
+  ),
+) as Record<Role, { leave: string; transfer: string; heir: string }>;
+
+async function auditCount(team = teamId) {
+  const [row] = await db.select({ n: count() }).from(auditEvents).where(eq(auditEvents.teamId, team));
   return row?.n ?? 0;
 }
 
 /** The team and the rows its procedures can change, to prove a refused call changed nothing. */
-async function teamRow() {
-  const [row] = await db.select().from(teams).where(eq(teams.id, teamId));
-  const keys = await db.select().from(apiKeys).where(eq(apiKeys.teamId, teamId)).orderBy(apiKeys.id);
-  const presets = await db.select().from(playgroundPresets).where(eq(playgroundPresets.teamId, teamId)).orderBy(playgroundPresets.id);
-  const ssh = await db.select().from(sshKeys).where(eq(sshKeys.teamId, teamId)).orderBy(sshKeys.id);
-  const instanceRows = await db.select().from(instances).where(eq(instances.teamId, teamId)).orderBy(instances.id);
-  return { ...row, keys, presets, ssh, instanceRows };
+async function teamRow(team = teamId) {
+  const [row] = await db.select().from(teams).where(eq(teams.id, team));
+  const keys = await db.select().from(apiKeys).where(eq(apiKeys.teamId, team)).orderBy(apiKeys.id);
+  const presets = await db.select().from(playgroundPresets).where(eq(playgroundPresets.teamId, team)).orderBy(playgroundPresets.id);
+  const ssh = await db.select().from(sshKeys).where(eq(sshKeys.teamId, team)).orderBy(sshKeys.id);
+  const instanceRows = await db.select().from(instances).where(eq(instances.teamId, team)).orderBy(instances.id);
+  // Who holds which role; not last activity, which every call may refresh.
+  const memberRoles = await db
+    .select({ userId: memberships.userId, role: memberships.role })
+    .from(memberships)
+    .where(eq(memberships.teamId, team))
+    .orderBy(memberships.userId);
+  return { ...row, keys, presets, ssh, instanceRows, memberRoles };
 }
 
 describe("the permission table", () => {
@@ -255,6 +361,11 @@ describe("the permission table", () => {
     const paths = teamProcedures.map((p) => p.path);
     expect(paths.filter((p) => !(p in GUARDS)), "add these procedures to GUARDS in roles.test.ts").toEqual([]);
     expect(Object.keys(GUARDS).filter((p) => !paths.includes(p))).toEqual([]);
+  });
+
+  it("each GUARDS scope is the one the procedure checks with requires()", () => {
+    const declared = teamProcedures.filter((p) => p.path in GUARDS).map((p) => ({ path: p.path, scope: p.scopes[0] }));
+    expect(declared).toEqual(declared.map((p) => ({ path: p.path, scope: GUARDS[p.path]!.scope })));
   });
 
   it("every mutation declares the audit action it records", () => {
@@ -279,34 +390,35 @@ describe.each(matrix)("$role calling $path", ({ role, path, guard, allowed }) =>
   it(allowed ? "is allowed" : "is FORBIDDEN", async () => {
     const userId = members[role];
     const caller = callerFor(db, userId);
-    const auditBefore = await auditCount();
-    const teamBefore = await teamRow();
-    const call = callPath(caller, path, guard.input(teamId, role));
+    const actsIn = guard.team?.(role) ?? teamId;
+    const auditBefore = await auditCount(actsIn);
+    const teamBefore = await teamRow(actsIn);
+    const call = callPath(caller, path, guard.input(actsIn, role));
 
     if (!allowed) {
       const error = await trpcError(call);
       expect(error.code).toBe("FORBIDDEN");
       expect(error.message).toContain(`(${role})`);
-      expect(await auditCount()).toBe(auditBefore);
-      expect(await teamRow()).toEqual(teamBefore);
+      expect(await auditCount(actsIn)).toBe(auditBefore);
+      expect(await teamRow(actsIn)).toEqual(teamBefore);
       return;
     }
 
     await expect(call).resolves.toBeDefined();
     if (!guard.audit) {
-      expect(await auditCount()).toBe(auditBefore);
+      expect(await auditCount(actsIn)).toBe(auditBefore);
       return;
     }
-    expect(await auditCount()).toBe(auditBefore + 1);
+    expect(await auditCount(actsIn)).toBe(auditBefore + 1);
     const [event] = await db
       .select()
       .from(auditEvents)
-      .where(and(eq(auditEvents.teamId, teamId), eq(auditEvents.actorId, userId)))
+      .where(and(eq(auditEvents.teamId, actsIn), eq(auditEvents.actorId, userId)))
       .orderBy(desc(auditEvents.createdAt))
       .limit(1);
-    const target = guard.target?.(teamId, role) ?? { type: "team", id: teamId };
+    const target = guard.target?.(actsIn, role) ?? { type: "team", id: actsIn };
     expect(event).toMatchObject({
-      teamId,
+      teamId: actsIn,
       actorType: "user",
       actorId: userId,
       action: guard.audit,

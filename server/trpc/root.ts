@@ -2,6 +2,7 @@ import { createCallerFactory, router } from "./init";
 import { auditRouter } from "./routers/audit";
 import { billingRouter } from "./routers/billing";
 import { budgetsRouter } from "./routers/budgets";
+import { invitationsRouter } from "./routers/invitations";
 import { notificationsRouter } from "./routers/notifications";
 import { computeRouter } from "./routers/compute";
 import { instancesRouter } from "./routers/instances";
@@ -11,6 +12,7 @@ import { spendRouter } from "./routers/spend";
 import { quotasRouter } from "./routers/quotas";
 import { authRouter } from "./routers/auth";
 import { keysRouter } from "./routers/keys";
+import { membersRouter } from "./routers/members";
 import { modelsRouter } from "./routers/models";
 import { playgroundRouter } from "./routers/playground";
 import { teamRouter } from "./routers/team";
@@ -19,6 +21,7 @@ import { userRouter } from "./routers/user";
 export const appRouter = router({
   auth: authRouter,
   team: teamRouter,
+  members: membersRouter,
   user: userRouter,
   audit: auditRouter,
   keys: keysRouter,
@@ -33,6 +36,7 @@ export const appRouter = router({
   notifications: notificationsRouter,
   spend: spendRouter,
   billing: billingRouter,
+  invitations: invitationsRouter,
 });
 
 export type AppRouter = typeof appRouter;

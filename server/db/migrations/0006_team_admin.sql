@@ -52,8 +52,8 @@ CREATE UNIQUE INDEX "invitations_pending_email_key" ON "invitations" USING btree
 CREATE INDEX "invitations_team_created_idx" ON "invitations" USING btree ("team_id","created_at" DESC NULLS LAST);--> statement-breakpoint
 CREATE INDEX "mails_due_idx" ON "mails" USING btree ("status","next_attempt_at");--> statement-breakpoint
 CREATE INDEX "mails_created_idx" ON "mails" USING btree ("created_at" DESC NULLS LAST);--> statement-breakpoint
-CREATE INDEX "mails_to_idx" ON "mails" USING btree ("to","created_at" DESC NULLS LAST);
---> statement-breakpoint
+CREATE INDEX "mails_to_idx" ON "mails" USING btree ("to","created_at" DESC NULLS LAST);--> statement-breakpoint
+CREATE INDEX "audit_events_account_target_idx" ON "audit_events" USING btree ("target_id","created_at" DESC NULLS LAST) WHERE "audit_events"."team_id" is null;--> statement-breakpoint
 -- People who signed up before verification existed keep their access when an operator turns it on.
 UPDATE "users" SET "email_verified_at" = "created_at" WHERE "email_verified_at" IS NULL;--> statement-breakpoint
 -- The audit log is append-only whatever the code does: the database refuses to change or remove an entry.

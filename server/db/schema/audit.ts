@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import { index, jsonb, pgTable, text, timestamp } from "drizzle-orm/pg-core";
 
 /**
@@ -22,5 +23,7 @@ export const auditEvents = pgTable(
   (t) => [
     index("audit_events_team_created_idx").on(t.teamId, t.createdAt.desc()),
     index("audit_events_actor_created_idx").on(t.actorId, t.createdAt.desc()),
+    // A person's sign-ins and account events (no team), read for the audit log of each team they belong to.
+    index("audit_events_account_target_idx").on(t.targetId, t.createdAt.desc()).where(sql`${t.teamId} is null`),
   ],
 );

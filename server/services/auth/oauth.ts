@@ -1,4 +1,4 @@
-import { sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { newId } from "@/server/db/ids";
 import { users } from "@/server/db/schema";
 import { recordAuditEvent } from "../audit/record-audit-event";
@@ -27,16 +27,35 @@ export async function signInWithOAuth(ctx: ServiceContext, profile: OAuthProfile
   }
   return ctx.db.transaction(async (tx) => {
     const [existing] = await tx
-      .select({ id: users.id })
+      .select({ id: users.id, emailVerifiedAt: users.emailVerifiedAt })
       .from(users)
       .where(sql`lower(${users.email}) = ${email}`)
       .limit(1);
+    const now = ctx.now();
     let userId = existing?.id;
+    if (existing && !existing.emailVerifiedAt) {
+      // The provider vouches for the address: it counts as confirmed from now on.
+      await tx.update(users).set({ emailVerifiedAt: now, updatedAt: now }).where(eq(users.id, existing.id));
+      await recordAuditEvent(tx, ctx, {
+        teamId: null,
+        action: "user.email_verified",
+        target: { type: "user", id: existing.id },
+        metadata: { method: profile.provider },
+        actorId: existing.id,
+      });
+    }
     if (!userId) {
       userId = newId("usr");
       const name = (profile.name?.trim() || email.split("@")[0]!).slice(0, 100);
-      const now = ctx.now();
-      await tx.insert(users).values({ id: userId, email, name, image: profile.image ?? null, createdAt: now, updatedAt: now });
+      await tx.insert(users).values({
+        id: userId,
+        email,
+        name,
+        image: profile.image ?? null,
+        emailVerifiedAt: now,
+        createdAt: now,
+        updatedAt: now,
+      });
       await recordAuditEvent(tx, ctx, {
         teamId: null,
         action: "user.signed_up",

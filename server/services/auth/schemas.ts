@@ -25,6 +25,8 @@ export const signUpInput = z.object({
   name: personNameSchema,
   email: emailSchema,
   password: passwordSchema,
+  /** The token of the invitation the person followed; its address counts as confirmed. */
+  invitationToken: z.string().max(200).optional(),
 });
 export type SignUpInput = z.input<typeof signUpInput>;
 
@@ -35,13 +37,14 @@ export const signInInput = z.object({
 export type SignInInput = z.input<typeof signInInput>;
 
 /** Codes the sign-in form turns into messages at the right field. */
-export const SIGN_IN_ERROR_CODES = ["unknown_email", "wrong_password", "no_password", "rate_limited", "invalid"] as const;
+export const SIGN_IN_ERROR_CODES = ["unknown_email", "wrong_password", "no_password", "email_unverified", "rate_limited", "invalid"] as const;
 export type SignInErrorCode = (typeof SIGN_IN_ERROR_CODES)[number];
 
 export const SIGN_IN_MESSAGES: Record<Exclude<SignInErrorCode, "rate_limited">, string> = {
   unknown_email: "No account uses this email. Check it, or sign up.",
   wrong_password: "Wrong password. Try again.",
   no_password: "This account signs in with GitHub or Google.",
+  email_unverified: "Confirm your email first: follow the link we mailed you when you signed up.",
   invalid: "Enter a valid email and password.",
 };
 
@@ -49,3 +52,22 @@ export function rateLimitedMessage(retryAfterSeconds: number): string {
   const minutes = Math.max(1, Math.ceil(retryAfterSeconds / 60));
   return `Too many failed sign-in attempts for this email. Try again in ${minutes} minute${minutes === 1 ? "" : "s"}.`;
 }
+
+/** Malformed, unknown, expired and used mailed links all get this one answer. */
+export const EXPIRED_LINK_MESSAGE = "This link has expired or was already used. Ask for a new one.";
+
+// Tokens are checked by the services (isMailTokenShaped), so that a malformed one gets the same
+// answer as an expired one; the schema only bounds the size.
+const mailedTokenSchema = z.string().max(200);
+
+export const requestPasswordResetInput = z.object({ email: emailSchema });
+export type RequestPasswordResetInput = z.input<typeof requestPasswordResetInput>;
+
+export const resetPasswordInput = z.object({ token: mailedTokenSchema, password: passwordSchema });
+export type ResetPasswordInput = z.input<typeof resetPasswordInput>;
+
+export const verifyEmailInput = z.object({ token: mailedTokenSchema });
+export type VerifyEmailInput = z.input<typeof verifyEmailInput>;
+
+export const resendVerificationInput = z.object({ email: emailSchema });
+export type ResendVerificationInput = z.input<typeof resendVerificationInput>;

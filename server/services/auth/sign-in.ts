@@ -4,6 +4,7 @@ import { signInAttempts, users } from "@/server/db/schema";
 import { recordAuditEvent } from "../audit/record-audit-event";
 import type { ServiceContext } from "../context";
 import { AppError } from "../errors";
+import { emailVerificationRequiredFromEnv } from "./email-verification";
 import { verifyPassword } from "./password";
 import {
   rateLimitedMessage,
@@ -16,6 +17,8 @@ import {
 export interface SignInPolicy {
   maxFailures: number;
   lockoutMinutes: number;
+  /** Refuse accounts that have not confirmed their address; REQUIRE_EMAIL_VERIFICATION unless given. */
+  requireEmailVerification?: boolean;
 }
 
 export class SignInRefused extends AppError {
@@ -38,7 +41,8 @@ export interface SignedInUser {
 /**
  * Checks an email and password. Failed attempts are counted per email: after `maxFailures`
  * consecutive failures inside the lockout window, further attempts are refused until it passes,
- * without even checking the password.
+ * without even checking the password. When email verification is required, an account that has
+ * not confirmed its address is refused with "email_unverified".
  */
 export async function signInWithPassword(
   ctx: ServiceContext,
@@ -66,13 +70,17 @@ export async function signInWithPassword(
       ? new SignInRefused("no_password", SIGN_IN_MESSAGES.no_password)
       : !(await verifyPassword(user.passwordHash, password))
         ? new SignInRefused("wrong_password", SIGN_IN_MESSAGES.wrong_password)
-        : null;
+        : // Only after the password: the state of an address is told to nobody who does not know it.
+          !user.emailVerifiedAt && (policy.requireEmailVerification ?? emailVerificationRequiredFromEnv())
+          ? new SignInRefused("email_unverified", SIGN_IN_MESSAGES.email_unverified)
+          : null;
 
   await ctx.db.transaction(async (tx) => {
     await tx.insert(signInAttempts).values({
       id: newId("sia"),
       email,
-      succeeded: failure === null,
+      // The right password for an unconfirmed address is no guess: it does not count towards the lockout.
+      succeeded: failure === null || failure.reason === "email_unverified",
       ip: ctx.request.ip,
       createdAt: ctx.now(),
     });
