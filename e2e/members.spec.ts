@@ -60,6 +60,14 @@ test("an owner changes a member's role, and both of them see it", async ({ page,
     await memberRow(dale.page, owner.user).getByRole("button", { name: `Actions for ${owner.user.name}` }).click();
     await expect(dale.page.getByRole("menuitem", { name: /Change role/ })).toBeDisabled();
     await expect(dale.page.getByRole("menuitem", { name: /Change role/ })).toContainText("Only an owner can change an owner's role.");
+    await dale.page.keyboard.press("Escape");
+  });
+
+  await test.step("the new admin invites someone, who signs up through the mailed link and appears with the role", async () => {
+    const vera = await inviteAndJoin(dale.page, openContext, owner.team, "viewer", { firstName: "Vera" });
+    await openMembers(dale.page, owner.team.slug);
+    await expect(memberRow(dale.page, vera.account.user)).toContainText("Viewer");
+    await expect(memberRow(dale.page, vera.account.user)).toContainText(vera.account.user.name);
   });
 });
 
