@@ -1,11 +1,83 @@
 /**
  * Full-page screenshots of the main pages for people to look at, in light and dark mode, wide and
  * at a phone's 390px. Written to test-results/screenshots/<page>-<variant>.png and attached to the
- * HTML report. Nothing here checks what a page shows; only a failed navigation fails a test.
+ * HTML report. Nothing here checks what a page shows; only a failed navigation (or the setup of
+ * the team administration pages) fails a test.
  */
 import path from "node:path";
-import type { Page } from "@playwright/test";
-import { test, uniqueId } from "./fixtures";
+import type { BrowserContext, BrowserContextOptions, Page } from "@playwright/test";
+import {
+  consoleLinkIn,
+  inviteAndJoin,
+  newUser,
+  signUp,
+  teamIdOf,
+  test as base,
+  trpcGet,
+  trpcPost,
+  uniqueId,
+  waitForMail,
+  type Account,
+} from "./fixtures";
+
+interface AdminTeam extends Account {
+  storageState: Awaited<ReturnType<BrowserContext["storageState"]>>;
+  /** /invite/<token> of an invitation still pending. */
+  invitationPath: string;
+  /** /reset-password/<token> of a reset link not yet used. */
+  resetPasswordPath: string;
+}
+
+const test = base.extend<object, { adminTeam: AdminTeam }>({
+  /**
+   * Made once per worker, so that every variant shows the same thing: an owner whose team has two
+   * members who joined by invitation (one whose role was then changed), an invitation still
+   * pending, an API key, and so a few events in the audit log; plus unused links from mails.
+   */
+  adminTeam: [
+    async ({ browser }, provide, workerInfo) => {
+      const baseURL = workerInfo.project.use.baseURL!;
+      const contexts: BrowserContext[] = [];
+      const openContext = async (options: BrowserContextOptions = {}) => {
+        const context = await browser.newContext({ baseURL, ...options });
+        contexts.push(context);
+        return context;
+      };
+      let made: AdminTeam;
+      try {
+        const ownerContext = await openContext();
+        const page = await ownerContext.newPage();
+        const account = await signUp(page, { firstName: "Ada" });
+        const teamId = await teamIdOf(page.request, account.team.slug);
+
+        await inviteAndJoin(page, openContext, account.team, "developer", { firstName: "Ivy" });
+        const lin = await inviteAndJoin(page, openContext, account.team, "viewer", { firstName: "Lin" });
+        const members = await trpcGet<{ userId: string; email: string }[]>(page.request, "members.list", { teamId });
+        const linId = members.find((m) => m.email === lin.account.user.email)!.userId;
+        await trpcPost(page.request, "members.changeRole", { teamId, memberId: linId, role: "billing" });
+        await trpcPost(page.request, "keys.create", { teamId, name: "CI deploys", scopes: ["inference"] });
+
+        const pending = newUser({ firstName: "Pat" });
+        await trpcPost(page.request, "invitations.create", { teamId, email: pending.email, role: "developer" });
+        const invitationLink = consoleLinkIn(await waitForMail(pending.email, /^Join .+ on Compute Console$/), baseURL);
+
+        await trpcPost(lin.page.request, "auth.requestPasswordReset", { email: lin.account.user.email });
+        const resetLink = consoleLinkIn(await waitForMail(lin.account.user.email, /Reset your Compute Console password/), baseURL);
+
+        made = {
+          ...account,
+          storageState: await ownerContext.storageState(),
+          invitationPath: new URL(invitationLink).pathname,
+          resetPasswordPath: new URL(resetLink).pathname,
+        };
+      } finally {
+        await Promise.all(contexts.map((c) => c.close()));
+      }
+      await provide(made);
+    },
+    { scope: "worker", timeout: 120_000 },
+  ],
+});
 
 const variants = [
   { name: "light", colorScheme: "light", viewport: { width: 1280, height: 800 } },
@@ -32,6 +104,14 @@ for (const variant of variants) {
       await page.emulateMedia({ colorScheme: variant.colorScheme });
       await capture(page, "/sign-in", `sign-in-${variant.name}.png`);
       await capture(page, "/sign-up", `sign-up-${variant.name}.png`);
+      await capture(page, "/forgot-password", `forgot-password-${variant.name}.png`);
+    });
+
+    test("pages of links in mails, signed out", async ({ openContext, adminTeam }) => {
+      const page = await (await openContext({ viewport: variant.viewport })).newPage();
+      await page.emulateMedia({ colorScheme: variant.colorScheme });
+      await capture(page, adminTeam.invitationPath, `invite-${variant.name}.png`);
+      await capture(page, adminTeam.resetPasswordPath, `reset-password-${variant.name}.png`);
     });
 
     test("console pages", async ({ openContext, workerAccount }) => {
@@ -46,6 +126,14 @@ for (const variant of variants) {
       await capture(page, `/${team.slug}/billing`, `billing-${variant.name}.png`);
       await capture(page, "/account", `account-${variant.name}.png`);
       await capture(page, `/no-such-team-${uniqueId()}`, `not-found-${variant.name}.png`);
+    });
+
+    test("team administration pages", async ({ openContext, adminTeam }) => {
+      const { team, storageState } = adminTeam;
+      const page = await (await openContext({ viewport: variant.viewport, storageState })).newPage();
+      await page.emulateMedia({ colorScheme: variant.colorScheme });
+      await capture(page, `/${team.slug}/members`, `members-${variant.name}.png`);
+      await capture(page, `/${team.slug}/audit`, `audit-${variant.name}.png`);
     });
   });
 }

@@ -62,7 +62,7 @@ export function MembersTable({
               <th scope="col" className={th}>
                 Member
               </th>
-              <th scope="col" className={`${th} w-28`}>
+              <th scope="col" className={`${th} hidden w-28 sm:table-cell`}>
                 Role
               </th>
               <th scope="col" className={`${th} hidden w-36 md:table-cell`}>
@@ -127,6 +127,10 @@ function MemberRow({
             <p className="truncate text-xs text-zinc-500 dark:text-zinc-400" title={member.email}>
               {member.email}
             </p>
+            {/* On a phone the role column gives its width to this one, and the role shows here. */}
+            <div className="mt-1.5 sm:hidden">
+              <RoleBadge role={member.role} />
+            </div>
             <div className="mt-1 text-xs text-zinc-500 md:hidden dark:text-zinc-400">
               <p>
                 Joined <DateText value={member.joinedAt} />
@@ -138,7 +142,7 @@ function MemberRow({
           </div>
         </div>
       </td>
-      <td className={td}>
+      <td className={`${td} hidden sm:table-cell`}>
         <RoleBadge role={member.role} />
       </td>
       <td className={`${td} hidden whitespace-nowrap text-zinc-600 md:table-cell dark:text-zinc-400`}>
