@@ -27,7 +27,7 @@ async function waitFor<T>(read: () => Promise<T>, done: (value: T) => boolean, w
   for (;;) {
     const value = await read();
     if (done(value)) return value;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}; last: ${JSON.stringify(value)}`);
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}; last: ${JSON.stringify(value, (_key, v: unknown) => (typeof v === "bigint" ? v.toString() : v))}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
