@@ -57,9 +57,9 @@ export function bucketStart(at: Date, bucket: CalendarBucket): Date {
 
 /**
  * Availability for the console's calendar. The database does the part it is good at, in one
- * query: the allocations of the type's hosts that overlap the horizon (the EXCLUDE constraint's
- * gist index finds them), each reduced to the host's position, the slot and the bucket indexes it
- * touches [i0, i1), sent back as two packed integer arrays rather than tens of thousands of rows. The
+ * query: the allocations of the type's hosts that overlap the horizon, each reduced to the host's
+ * position, the slot and the bucket indexes it touches [i0, i1), sent back as one bytea of packed
+ * integers rather than tens of thousands of rows. The
  * rest is linear work on typed arrays: per host and bucket a bitmask of the slots held at any time
  * in it (so a slot held twice in one bucket counts once), then the instances that still fit.
  */
@@ -79,18 +79,21 @@ export async function availabilityCalendar(db: Db | Tx, q: AvailabilityQuery): P
     where h.gpu_model = ${type.gpuModel} and h.state = 'active' and h.gpu_slots >= ${k} ${q.regionId ? sql`and h.region_id = ${q.regionId}` : sql``}`;
 
   const hostRows = await rowsOf<{ regionId: string; gpuSlots: number }>(db, sql`select region_id as "regionId", gpu_slots as "gpuSlots" from (${pool}) p order by ord`);
-  // Two packed integers per allocation instead of four columns: parsing the arrays is most of the
-  // transfer's cost. host·64 + slot (slots are below 64), and i0·4096 + i1 (at most 2,160 buckets).
-  const [held] = await rowsOf<{ where: number[] | null; span: number[] | null }>(
+  // Two 32-bit integers per allocation, packed into one bytea: host·64 + slot (slots are below
+  // 64), and i0·4096 + i1 (at most 2,160 buckets). Decoding bytes is several times cheaper than
+  // parsing integer arrays, and date_part's float arithmetic cheaper than extract's numeric.
+  const fromEpoch = from.getTime() / 1000;
+  const [held] = await rowsOf<{ packed: Uint8Array | null }>(
     db,
     sql`
       with pool as (${pool})
-      select array_agg(p.ord * 64 + a.slot) as "where",
-        array_agg(
-          greatest(0, floor(extract(epoch from a.starts_at - ${fromParam}) / ${step}::int))::int * 4096
+      select string_agg(
+        int4send(p.ord * 64 + a.slot)
+        || int4send(
+          greatest(0, floor((date_part('epoch', a.starts_at) - ${fromEpoch}::float8) / ${step}::int))::int * 4096
           + case when a.ends_at is null or a.ends_at >= ${toParam} then ${n}::int
-                 else ceil(extract(epoch from a.ends_at - ${fromParam}) / ${step}::int)::int end
-        ) as span
+                 else ceil((date_part('epoch', a.ends_at) - ${fromEpoch}::float8) / ${step}::int)::int end),
+        ''::bytea) as packed
       from allocations a join pool p on p.id = a.host_id
       where a.starts_at < ${toParam} and (a.ends_at is null or a.ends_at > ${fromParam})`,
   );
@@ -98,14 +101,16 @@ export async function availabilityCalendar(db: Db | Tx, q: AvailabilityQuery): P
   // Slots are numbered below 64 (the catalog allows at most 64 GPUs per host): two 32-bit words.
   const low = new Uint32Array(hostRows.length * n);
   const high = new Uint32Array(hostRows.length * n);
-  const where = held?.where ?? [];
-  const span = held?.span ?? [];
-  for (let j = 0; j < where.length; j++) {
-    const slot = where[j]! % 64;
+  const packed = held?.packed ?? new Uint8Array(0);
+  const view = new DataView(packed.buffer, packed.byteOffset, packed.byteLength);
+  for (let offset = 0; offset < packed.byteLength; offset += 8) {
+    const where = view.getInt32(offset);
+    const span = view.getInt32(offset + 4);
+    const slot = where % 64;
     const words = slot < 32 ? low : high;
     const bit = (1 << slot % 32) >>> 0;
-    const base = Math.floor(where[j]! / 64) * n;
-    for (let b = Math.floor(span[j]! / 4096), end = span[j]! % 4096; b < end; b++) words[base + b] = (words[base + b]! | bit) >>> 0;
+    const base = Math.floor(where / 64) * n;
+    for (let b = Math.floor(span / 4096), end = span % 4096; b < end; b++) words[base + b] = (words[base + b]! | bit) >>> 0;
   }
 
   const regions: AvailabilityCalendar["regions"] = [];
