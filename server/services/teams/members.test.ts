@@ -388,8 +388,9 @@ describe("removeMember", () => {
     expect(keyEvents.map((e) => e.targetId).sort()).toEqual([mine.key.id, mine2.key.id].sort());
     expect(keyEvents[0]?.metadata).toMatchObject({ reason: "member.removed", member: rex!.email });
 
-    for (const call of [rexCaller.team.get({ teamId: t.teamId }), rexCaller.members.list({ teamId: t.teamId }), rexCaller.keys.list({ teamId: t.teamId })]) {
-      const error = await trpcError(call);
+    // Each call starts only when awaited: a refusal nobody is waiting for yet is an unhandled rejection.
+    for (const call of [() => rexCaller.team.get({ teamId: t.teamId }), () => rexCaller.members.list({ teamId: t.teamId }), () => rexCaller.keys.list({ teamId: t.teamId })]) {
+      const error = await trpcError(call());
       expect(error.code).toBe("NOT_FOUND");
       expect(error.message).toBe("Team not found.");
     }
