@@ -23,6 +23,19 @@ export const requirePageContext = cache(async (): Promise<ServiceContext & { act
   return { db: await getDb(), actor: { type: "user", userId }, request: requestInfo(h), now: systemClock, log: consoleLogger };
 });
 
+/** For pages that anyone may open: the signed-in person's profile, or null (no session, or its account is gone). */
+export const optionalProfile = cache(async (): Promise<Profile | null> => {
+  const userId = await currentUserId();
+  if (!userId) return null;
+  const ctx = { db: await getDb(), actor: { type: "user" as const, userId }, request: requestInfo(await headers()), now: systemClock, log: consoleLogger };
+  try {
+    return await getProfile(ctx);
+  } catch (error) {
+    if (error instanceof AppError && error.code === "UNAUTHORIZED") return null;
+    throw error;
+  }
+});
+
 /** The signed-in person's profile; a session whose account is gone goes back to sign-in. */
 export const requireProfile = cache(async (): Promise<Profile> => {
   const ctx = await requirePageContext();

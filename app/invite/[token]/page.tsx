@@ -1,37 +1,20 @@
 import { CircleAlert, MailCheck } from "lucide-react";
 import type { Metadata } from "next";
-import { headers } from "next/headers";
 import Link from "next/link";
 import type { ReactNode } from "react";
-import { InviteFrame } from "@/components/members/invite-frame";
+import { AuthFrame } from "@/components/auth/auth-frame";
 import { JoinTeamButton, SignOutAndReturnButton } from "@/components/members/invite-actions";
 import { Button } from "@/components/ui/button";
 import { Fact } from "@/components/ui/fact";
-import { currentUserId } from "@/server/auth/config";
-import { requestInfo } from "@/server/auth/request-info";
+import { optionalProfile } from "@/server/auth/page-session";
 import { getDb } from "@/server/db";
-import { consoleLogger, systemClock } from "@/server/services/context";
-import { AppError } from "@/server/services/errors";
+import { systemClock } from "@/server/services/context";
 import { invitationPath } from "@/server/services/teams/invitation-schemas";
 import { previewInvitation, type InvitationPreview } from "@/server/services/teams/invitations";
 import { ROLE_LABELS } from "@/server/services/teams/permissions";
-import { getProfile } from "@/server/services/users/profile";
 
 // The token is the secret: never send it on to another site in a Referer header.
 export const metadata: Metadata = { title: "Invitation", referrer: "no-referrer", robots: { index: false } };
-
-/** The signed-in person's email, or null when nobody is (or their account is gone). */
-async function signedInEmail(): Promise<string | null> {
-  const userId = await currentUserId();
-  if (!userId) return null;
-  const ctx = { db: await getDb(), actor: { type: "user" as const, userId }, request: requestInfo(await headers()), now: systemClock, log: consoleLogger };
-  try {
-    return (await getProfile(ctx)).email;
-  } catch (error) {
-    if (error instanceof AppError && error.code === "UNAUTHORIZED") return null;
-    throw error;
-  }
-}
 
 /**
  * Where an invitation link lands, with or without a session: what the invitation is, and the one
@@ -39,7 +22,7 @@ async function signedInEmail(): Promise<string | null> {
  */
 export default async function InvitePage({ params }: PageProps<"/invite/[token]">) {
   const { token } = await params;
-  const [preview, email] = await Promise.all([previewInvitation(await getDb(), token, systemClock()), signedInEmail()]);
+  const [preview, email] = await Promise.all([previewInvitation(await getDb(), token, systemClock()), optionalProfile().then((profile) => profile?.email ?? null)]);
   const signedIn = email !== null;
 
   if (!preview) {
@@ -68,7 +51,7 @@ export default async function InvitePage({ params }: PageProps<"/invite/[token]"
   const back = encodeURIComponent(returnTo);
   const isInvitee = email !== null && email.toLowerCase() === preview.email.toLowerCase();
   return (
-    <InviteFrame>
+    <AuthFrame wide>
       <span className="inline-flex h-10 w-10 items-center justify-center rounded-full bg-indigo-50 text-indigo-600 dark:bg-indigo-950/60 dark:text-indigo-300">
         <MailCheck className="h-5 w-5" aria-hidden />
       </span>
@@ -104,7 +87,7 @@ export default async function InvitePage({ params }: PageProps<"/invite/[token]"
           </p>
         </div>
       )}
-    </InviteFrame>
+    </AuthFrame>
   );
 }
 
@@ -125,7 +108,7 @@ function InvitationFacts({ preview }: { preview: InvitationPreview }) {
 
 function Unusable({ title, signedIn, children }: { title: string; signedIn: boolean; children: ReactNode }) {
   return (
-    <InviteFrame>
+    <AuthFrame wide>
       <span className="inline-flex h-10 w-10 items-center justify-center rounded-full bg-zinc-100 text-zinc-500 dark:bg-zinc-800 dark:text-zinc-400">
         <CircleAlert className="h-5 w-5" aria-hidden />
       </span>
@@ -134,6 +117,6 @@ function Unusable({ title, signedIn, children }: { title: string; signedIn: bool
       <Button asChild variant="secondary" className="mt-6 w-full">
         <Link href={signedIn ? "/" : "/sign-in"}>{signedIn ? "Go to the console" : "Sign in to the console"}</Link>
       </Button>
-    </InviteFrame>
+    </AuthFrame>
   );
 }
