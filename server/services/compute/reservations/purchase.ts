@@ -1,14 +1,13 @@
 import { createHash } from "node:crypto";
-import { and, eq } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import type { Db } from "@/server/db";
-import { isUniqueViolation } from "@/server/db/errors";
 import { newId } from "@/server/db/ids";
-import { regions, reservations } from "@/server/db/schema";
+import { reservations } from "@/server/db/schema";
 import { recordAuditEvent } from "../../audit/record-audit-event";
 import { AppError } from "../../errors";
 import { holdWithinCap } from "../../budgets/cap";
 import { recordComputeUsage } from "../../metering/compute-usage";
-import { allocate, CapacityError, requireInstanceType } from "../capacity";
+import { allocate, CapacityError, requireInstanceTypeAndRegion, type InstanceTypeRow } from "../capacity";
 import { actingUserId, requireCompute, type ComputeContext } from "../context";
 import { HOUR_MS, reservationPrice } from "./offerings";
 import { MAX_DURATION_HOURS, MAX_HORIZON_DAYS, purchaseReservationInput, type PurchaseReservationInput } from "./schemas";
@@ -41,102 +40,111 @@ export async function purchaseReservation(ctx: ComputeContext, rawInput: Purchas
   requireCompute(ctx, "compute:write");
   const input = purchaseReservationInput.parse(rawInput);
   const requestHash = hashRequest(input);
-  // Independent reads, sent together: a purchase is a dozen statements and each round trip counts.
-  const [earlier, type, [region]] = await Promise.all([
-    findByKey(ctx.db, ctx.team.id, input.idempotencyKey),
-    requireInstanceType(ctx.db, input.instanceTypeId),
-    ctx.db.select({ id: regions.id }).from(regions).where(eq(regions.id, input.regionId)).limit(1),
-  ]);
-  if (earlier) return replay(earlier, requestHash);
-
   const now = ctx.now();
+  let offer: { type: InstanceTypeRow; hours: number; priceNano: bigint };
+  try {
+    offer = await checkOffer(ctx, input, now);
+  } catch (error) {
+    // A retry of a purchase that went through gets that purchase, even after its start has passed.
+    const earlier = error instanceof AppError ? await findByKey(ctx.db, ctx.team.id, input.idempotencyKey) : undefined;
+    if (earlier) return replay(earlier, requestHash);
+    throw error;
+  }
+  const { type, hours, priceNano } = offer;
+
+  const id = newId("res");
+  return ctx.db.transaction(async (tx) => {
+    // First, so that a concurrent request with the same key waits here rather than allocating.
+    const [row] = await tx
+      .insert(reservations)
+      .values({
+        id,
+        teamId: ctx.team.id,
+        name: input.name,
+        instanceTypeId: type.id,
+        regionId: input.regionId,
+        instanceCount: input.instanceCount,
+        startsAt: input.startsAt,
+        endsAt: input.endsAt,
+        state: input.startsAt.getTime() <= now.getTime() ? "active" : "scheduled",
+        priceNano,
+        idempotencyKey: input.idempotencyKey,
+        requestHash,
+        createdBy: actingUserId(ctx),
+        createdAt: now,
+        updatedAt: now,
+      })
+      .onConflictDoNothing({ target: [reservations.teamId, reservations.idempotencyKey], where: sql`${reservations.idempotencyKey} is not null` })
+      .returning();
+    if (!row) {
+      // The key's first purchase has committed meanwhile (this insert waited for it): answer with it.
+      const first = await findByKey(tx, ctx.team.id, input.idempotencyKey);
+      if (!first) throw new Error(`purchaseReservation: idempotency key conflict without a reservation (team ${ctx.team.id})`);
+      return replay(first, requestHash);
+    }
+    const placements = await allocate(tx, {
+      regionId: input.regionId,
+      gpuModel: type.gpuModel,
+      gpusPerInstance: type.gpuCount,
+      instances: input.instanceCount,
+      startsAt: input.startsAt,
+      endsAt: input.endsAt,
+      teamId: ctx.team.id,
+      ownerType: "reservation",
+      ownerId: id,
+    }).catch((error: unknown) => {
+      throw error instanceof CapacityError ? new CapacityError(OFFERING_GONE, { cause: error.message }) : error;
+    });
+    const reservedNano = await holdWithinCap(tx, ctx.team.id, now, priceNano, "reservation");
+    await recordComputeUsage(tx, {
+      id: `use_${id}`,
+      teamId: ctx.team.id,
+      product: "reservation",
+      instanceTypeId: type.id,
+      resourceId: id,
+      ...chargeSource(ctx),
+      quantitySeconds: hours * 3600 * input.instanceCount,
+      costNano: priceNano,
+      reservedNano,
+      at: now,
+    });
+    await recordAuditEvent(tx, ctx, {
+      teamId: ctx.team.id,
+      action: "reservation.purchased",
+      target: { type: "reservation", id },
+      metadata: {
+        name: input.name,
+        regionId: input.regionId,
+        instanceTypeId: type.id,
+        instanceCount: input.instanceCount,
+        startsAt: input.startsAt.toISOString(),
+        endsAt: input.endsAt.toISOString(),
+        priceNano: priceNano.toString(),
+        hosts: [...new Set(placements.map((p) => p.hostId))],
+      },
+    });
+    return toView(row);
+  });
+}
+
+/** The instance type, the block's hours and its price, once the request is checked against the catalog. */
+async function checkOffer(ctx: ComputeContext, input: PurchaseRequest, now: Date) {
+  const { type, regionKnown } = await requireInstanceTypeAndRegion(ctx.db, input.instanceTypeId, input.regionId);
   const hours = validateWindow(input.startsAt, input.endsAt, now);
   if (type.status !== "available") {
     throw AppError.field("BAD_REQUEST", "instanceTypeId", `${type.displayName} is deprecated and can no longer be reserved.`);
   }
-  if (!region) throw AppError.field("BAD_REQUEST", "regionId", `Unknown region: ${input.regionId}.`);
+  if (!regionKnown) throw AppError.field("BAD_REQUEST", "regionId", `Unknown region: ${input.regionId}.`);
   const priceNano = reservationPrice(type, hours, input.instanceCount);
   if (input.priceNano !== priceNano) {
     throw new AppError("CONFLICT", "The price of this offering has changed since it was shown; search again to see the current price.", {
       priceNano: priceNano.toString(),
     });
   }
-
-  const id = newId("res");
-  try {
-    return await ctx.db.transaction(async (tx) => {
-      // First, so that a concurrent request with the same key waits here rather than allocating.
-      const [row] = await tx
-        .insert(reservations)
-        .values({
-          id,
-          teamId: ctx.team.id,
-          name: input.name,
-          instanceTypeId: type.id,
-          regionId: input.regionId,
-          instanceCount: input.instanceCount,
-          startsAt: input.startsAt,
-          endsAt: input.endsAt,
-          state: input.startsAt.getTime() <= now.getTime() ? "active" : "scheduled",
-          priceNano,
-          idempotencyKey: input.idempotencyKey,
-          requestHash,
-          createdBy: actingUserId(ctx),
-          createdAt: now,
-          updatedAt: now,
-        })
-        .returning();
-      const placements = await allocate(tx, {
-        regionId: input.regionId,
-        gpuModel: type.gpuModel,
-        gpusPerInstance: type.gpuCount,
-        instances: input.instanceCount,
-        startsAt: input.startsAt,
-        endsAt: input.endsAt,
-        teamId: ctx.team.id,
-        ownerType: "reservation",
-        ownerId: id,
-      }).catch((error: unknown) => {
-        throw error instanceof CapacityError ? new CapacityError(OFFERING_GONE, { cause: error.message }) : error;
-      });
-      const reservedNano = await holdWithinCap(tx, ctx.team.id, now, priceNano, "reservation");
-      await recordComputeUsage(tx, {
-        id: `use_${id}`,
-        teamId: ctx.team.id,
-        product: "reservation",
-        instanceTypeId: type.id,
-        resourceId: id,
-        ...chargeSource(ctx),
-        quantitySeconds: hours * 3600 * input.instanceCount,
-        costNano: priceNano,
-        reservedNano,
-        at: now,
-      });
-      await recordAuditEvent(tx, ctx, {
-        teamId: ctx.team.id,
-        action: "reservation.purchased",
-        target: { type: "reservation", id },
-        metadata: {
-          name: input.name,
-          regionId: input.regionId,
-          instanceTypeId: type.id,
-          instanceCount: input.instanceCount,
-          startsAt: input.startsAt.toISOString(),
-          endsAt: input.endsAt.toISOString(),
-          priceNano: priceNano.toString(),
-          hosts: [...new Set(placements.map((p) => p.hostId))],
-        },
-      });
-      return toView(row!);
-    });
-  } catch (error) {
-    if (isUniqueViolation(error, "reservations_idempotency_key")) {
-      const first = await findByKey(ctx.db, ctx.team.id, input.idempotencyKey);
-      if (first) return replay(first, requestHash);
-    }
-    throw error;
-  }
+  return { type, hours, priceNano };
 }
+
+type PurchaseRequest = ReturnType<typeof purchaseReservationInput.parse>;
 
 /** Whole hours, 1 hour to 90 days, not begun more than a few minutes ago, within the horizon; the hours. */
 function validateWindow(startsAt: Date, endsAt: Date, now: Date): number {
@@ -153,7 +161,7 @@ function validateWindow(startsAt: Date, endsAt: Date, now: Date): number {
   return hours;
 }
 
-function hashRequest(input: ReturnType<typeof purchaseReservationInput.parse>): string {
+function hashRequest(input: PurchaseRequest): string {
   const canonical = JSON.stringify([
     input.name,
     input.regionId,
