@@ -59,7 +59,9 @@ export type AllocationOwner = "instance" | "reservation";
  * The capacity ledger: one row per GPU slot held over a time range [starts_at, ends_at), with
  * ends_at null while open-ended (a running on-demand instance). The migration adds
  * `EXCLUDE USING gist (host_id WITH =, slot WITH =, tstzrange(starts_at, ends_at) WITH &&)`:
- * no slot can be held twice for overlapping times, whatever the concurrency.
+ * no slot can be held twice for overlapping times, whatever the concurrency. It also adds
+ * `allocations_host_end_idx` on (host_id, coalesce(ends_at, 'infinity')) including starts_at,
+ * ends_at and slot, which answers "what is busy on this host over this window" from the index alone.
  */
 export const allocations = pgTable(
   "allocations",

@@ -70,23 +70,7 @@ export async function allocate(tx: Tx, request: SlotRequest): Promise<Placement[
     if (total < request.instances) throw notEnoughCapacity(request, total);
     const placements = place(candidates, request);
     try {
-      await tx.transaction(async (savepoint) => {
-        await lockHosts(savepoint, placements);
-        await savepoint.insert(allocations).values(
-          placements.flatMap((p) =>
-            p.slots.map((slot) => ({
-              id: newId("alc"),
-              hostId: p.hostId,
-              slot,
-              startsAt: request.startsAt,
-              endsAt: request.endsAt,
-              teamId: request.teamId,
-              ownerType: request.ownerType,
-              ownerId: request.ownerId,
-            })),
-          ),
-        );
-      });
+      await tx.transaction((savepoint) => insertLocked(savepoint, placements, request));
       return placements;
     } catch (error) {
       if (!isExclusionViolation(error) && !isDeadlock(error)) throw error;
@@ -103,21 +87,32 @@ export async function allocate(tx: Tx, request: SlotRequest): Promise<Placement[
 const HOST_LOCK_CLASS = 727_073;
 
 /**
+ * Inserts one allocation row per placed slot, under per-host locks taken first, in one statement.
+ *
  * Two transactions inserting overlapping rows at the same moment each find the other's row
  * in progress and wait for each other: PostgreSQL breaks that deadlock only after
  * deadlock_timeout (1 s), failing one of them. Holding a per-host lock (in a fixed order) while
  * inserting turns that into an orderly queue: the second waits for the first to commit and then
- * gets a plain exclusion violation at once. The lock is taken inside the savepoint, so a failed
- * attempt lets go of it; a successful one keeps it until the caller's transaction ends.
+ * gets a plain exclusion violation at once. The locks are a one-time filter of the insert, so they
+ * are all held before its first row; taken inside the caller's savepoint, a failed attempt lets go
+ * of them, and a successful one keeps them until the transaction ends.
  */
-async function lockHosts(savepoint: Tx, placements: Placement[]): Promise<void> {
-  const hostIds = [...new Set(placements.map((p) => p.hostId))];
+async function insertLocked(savepoint: Tx, placements: Placement[], r: SlotRequest): Promise<void> {
+  const hostIds = [...new Set(placements.map((p) => p.hostId))].sort();
+  const endsAt = r.endsAt ? ts(r.endsAt) : null;
+  const rows = placements.flatMap((p) =>
+    p.slots.map((slot) => sql`(${newId("alc")}, ${p.hostId}, ${slot}::int, ${ts(r.startsAt)}::timestamptz, ${endsAt}::timestamptz, ${r.teamId}, ${r.ownerType}, ${r.ownerId})`),
+  );
   await savepoint.execute(sql`
-    select pg_advisory_xact_lock(${HOST_LOCK_CLASS}, hashtext(h))
-    from (select h from unnest(array[${sql.join(
-      hostIds.map((id) => sql`${id}`),
-      sql`, `,
-    )}]::text[]) as h order by h) ordered`);
+    insert into allocations (id, host_id, slot, starts_at, ends_at, team_id, owner_type, owner_id)
+    select * from (values ${sql.join(rows, sql`, `)}) v
+    where (
+      select count(pg_advisory_xact_lock(${HOST_LOCK_CLASS}, hashtext(h)))
+      from (select h from unnest(array[${sql.join(
+        hostIds.map((id) => sql`${id}`),
+        sql`, `,
+      )}]::text[]) as h order by h) ordered
+    ) > 0`);
 }
 
 /** PostgreSQL's deadlock_detected: retried like a lost race, since that is what it is here. */
@@ -141,10 +136,10 @@ function validateRequest(r: SlotRequest): void {
  * stopping after `instances + SPARE_HOSTS` of them: each probe is one index lookup, so a purchase
  * costs the same whether the region has ten hosts or a thousand, and concurrent callers land on
  * different hosts instead of racing for the same one. When fewer come back, every host was probed,
- * and these are all there are.
+ * and these are all there are. The overlap test is written to match allocations_host_end_idx, so
+ * that a probe reads one or two index pages and no table rows.
  */
 async function candidateHosts(tx: Tx, r: SlotRequest): Promise<CandidateHost[]> {
-  const range = sql`tstzrange(${ts(r.startsAt)}::timestamptz, ${r.endsAt ? ts(r.endsAt) : null}::timestamptz)`;
   return rowsOf<CandidateHost>(
     tx,
     sql`
@@ -156,7 +151,8 @@ async function candidateHosts(tx: Tx, r: SlotRequest): Promise<CandidateHost[]> 
       ) h
       cross join lateral (
         select coalesce(array_agg(distinct a.slot), '{}'::int[]) as busy from allocations a
-        where a.host_id = h.id and tstzrange(a.starts_at, a.ends_at) && ${range}
+        where a.host_id = h.id and coalesce(a.ends_at, 'infinity'::timestamptz) > ${ts(r.startsAt)}::timestamptz
+          ${r.endsAt ? sql`and a.starts_at < ${ts(r.endsAt)}::timestamptz` : sql``}
       ) b
       where h.gpu_slots - cardinality(b.busy) >= ${r.gpusPerInstance}
       limit ${r.instances + SPARE_HOSTS}`,
