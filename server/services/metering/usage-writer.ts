@@ -1,6 +1,6 @@
 import { getTableColumns, sql } from "drizzle-orm";
 import type { Db, Tx } from "@/server/db";
-import { rowsOf } from "@/server/db/sql";
+import { preparedRowsOf } from "@/server/db/sql";
 import { usageEvents } from "@/server/db/schema";
 import type { Logger } from "../context";
 import { rollupUpserts } from "./rollups";
@@ -28,7 +28,7 @@ function toRecord(event: UsageEvent): Record<string, unknown> {
  */
 export async function insertUsageEvents(db: Db | Tx, events: UsageEvent[]): Promise<number> {
   if (events.length === 0) return 0;
-  const [row] = await rowsOf<{ written: number }>(db, sql`
+  const [row] = await preparedRowsOf<{ written: number }>(db, sql`
     with batch as (
       insert into usage_events
       select * from json_populate_recordset(null::usage_events, ${JSON.stringify(events.map(toRecord))}::json)

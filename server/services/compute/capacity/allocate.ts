@@ -4,7 +4,7 @@ import { isExclusionViolation } from "@/server/db/errors";
 import { newId } from "@/server/db/ids";
 import { allocations, type AllocationOwner } from "@/server/db/schema";
 import { CapacityError } from "./errors";
-import { rowsOf, ts } from "@/server/db/sql";
+import { preparedRowsOf, ts } from "@/server/db/sql";
 
 export interface SlotRequest {
   regionId: string;
@@ -103,7 +103,9 @@ async function insertLocked(savepoint: Tx, placements: Placement[], r: SlotReque
   const rows = placements.flatMap((p) =>
     p.slots.map((slot) => sql`(${newId("alc")}, ${p.hostId}, ${slot}::int, ${ts(r.startsAt)}::timestamptz, ${endsAt}::timestamptz, ${r.teamId}, ${r.ownerType}, ${r.ownerId})`),
   );
-  await savepoint.execute(sql`
+  await preparedRowsOf(
+    savepoint,
+    sql`
     insert into allocations (id, host_id, slot, starts_at, ends_at, team_id, owner_type, owner_id)
     select * from (values ${sql.join(rows, sql`, `)}) v
     where (
@@ -112,7 +114,8 @@ async function insertLocked(savepoint: Tx, placements: Placement[], r: SlotReque
         hostIds.map((id) => sql`${id}`),
         sql`, `,
       )}]::text[]) as h order by h) ordered
-    ) > 0`);
+    ) > 0`,
+  );
 }
 
 /** PostgreSQL's deadlock_detected: retried like a lost race, since that is what it is here. */
@@ -140,7 +143,7 @@ function validateRequest(r: SlotRequest): void {
  * that a probe reads one or two index pages and no table rows.
  */
 async function candidateHosts(tx: Tx, r: SlotRequest): Promise<CandidateHost[]> {
-  return rowsOf<CandidateHost>(
+  return preparedRowsOf<CandidateHost>(
     tx,
     sql`
       select h.id as "hostId", h.gpu_slots as "gpuSlots", b.busy
