@@ -17,5 +17,5 @@ export {
 } from "./calendar";
 export { CapacityError } from "./errors";
 export { freeInstances, type FreeCapacity } from "./free";
-export { requireInstanceType, requireInstanceTypeAndRegion, type InstanceTypeRow } from "./instance-types";
+export { forgetCatalogCopies, requireInstanceType, requireInstanceTypeAndRegion, type InstanceTypeRow } from "./instance-types";
 export { getComputeCatalog, nanoToUsd, type CatalogInstanceType, type ComputeCatalogView } from "./catalog";

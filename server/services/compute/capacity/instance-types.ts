@@ -1,4 +1,4 @@
-import { eq, sql } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import type { Db, Tx } from "@/server/db";
 import { instanceTypes, regions } from "@/server/db/schema";
 import { AppError } from "../../errors";
@@ -13,17 +13,49 @@ export async function requireInstanceType(db: Db | Tx, instanceTypeId: string): 
 }
 
 /**
- * The instance type (or the same field error) and whether the region exists, in one statement:
- * for a purchase, where every round trip counts.
+ * How long a process trusts its copy of the instance types and regions. They change only when a
+ * catalog is seeded, at start-up: here that clears the copy at once, and another process's
+ * seeding is seen within this time.
  */
-export async function requireInstanceTypeAndRegion(db: Db | Tx, instanceTypeId: string, regionId: string): Promise<{ type: InstanceTypeRow; regionKnown: boolean }> {
-  const [row] = await db
-    .select({ type: instanceTypes, regionKnown: sql<boolean>`exists (select 1 from ${regions} where ${regions.id} = ${regionId})` })
-    .from(instanceTypes)
-    .where(eq(instanceTypes.id, instanceTypeId))
-    .limit(1);
-  if (!row) throw unknownInstanceType(instanceTypeId);
-  return row;
+const CATALOG_TTL_MS = 10_000;
+
+interface CatalogCopy {
+  loadedAt: number;
+  generation: number;
+  loading: Promise<{ types: Map<string, InstanceTypeRow>; regionIds: Set<string> }>;
+}
+
+const copies = new WeakMap<object, CatalogCopy>();
+let generation = 0;
+
+/** Drops every process-local copy of the catalog; seeding calls it. */
+export function forgetCatalogCopies(): void {
+  generation++;
+}
+
+/**
+ * The instance type (or the same field error) and whether the region exists, from a copy of the
+ * catalog kept in memory: a purchase spends no round trip on data that changes only at start-up.
+ */
+export async function requireInstanceTypeAndRegion(db: Db, instanceTypeId: string, regionId: string): Promise<{ type: InstanceTypeRow; regionKnown: boolean }> {
+  const { types, regionIds } = await catalogCopy(db);
+  const type = types.get(instanceTypeId);
+  if (!type) throw unknownInstanceType(instanceTypeId);
+  return { type, regionKnown: regionIds.has(regionId) };
+}
+
+function catalogCopy(db: Db): CatalogCopy["loading"] {
+  const now = Date.now();
+  const copy = copies.get(db);
+  if (copy && copy.generation === generation && now - copy.loadedAt < CATALOG_TTL_MS) return copy.loading;
+  const loading = Promise.all([db.select().from(instanceTypes), db.select({ id: regions.id }).from(regions)]).then(([typeRows, regionRows]) => ({
+    types: new Map(typeRows.map((t) => [t.id, t])),
+    regionIds: new Set(regionRows.map((r) => r.id)),
+  }));
+  copies.set(db, { loadedAt: now, generation, loading });
+  // A failed load is not kept: the next call tries again.
+  loading.catch(() => copies.delete(db));
+  return loading;
 }
 
 function unknownInstanceType(instanceTypeId: string): AppError {

@@ -1,6 +1,7 @@
 import { notInArray, sql } from "drizzle-orm";
 import type { Db } from "@/server/db";
 import { hosts, instanceTypes, regions } from "@/server/db/schema";
+import { forgetCatalogCopies } from "../capacity/instance-types";
 import type { ComputeCatalog } from "./compute-catalog";
 
 // Arbitrary constant: replicas starting together seed one after the other.
@@ -13,7 +14,7 @@ const SEED_LOCK_ID = 7_270_736_11;
  * new allocations; what it holds runs to its end).
  */
 export async function seedComputeCatalog(db: Db, catalog: ComputeCatalog): Promise<{ regions: number; instanceTypes: number; hosts: number }> {
-  return db.transaction(async (tx) => {
+  const seeded = await db.transaction(async (tx) => {
     await tx.execute(sql`select pg_advisory_xact_lock(${SEED_LOCK_ID})`);
     await tx
       .insert(regions)
@@ -60,4 +61,6 @@ export async function seedComputeCatalog(db: Db, catalog: ComputeCatalog): Promi
       .where(listed.length ? notInArray(hosts.id, listed) : undefined);
     return { regions: catalog.regions.length, instanceTypes: catalog.instanceTypes.length, hosts: catalog.hosts.length };
   });
+  forgetCatalogCopies();
+  return seeded;
 }
