@@ -25,11 +25,14 @@ export function ts(date: Date): string {
  * n rows) becomes one statement per shape: keep such shapes few, since each connection keeps every
  * statement it has prepared for its whole life. PGlite runs the query as it would any other.
  */
+const statementNames = new Map<string, string>();
+
 export async function preparedRowsOf<T>(db: Db | Tx, query: SQL): Promise<T[]> {
   // drizzle's execute() has no way to name a statement; its session's prepareQuery has.
   const { dialect, session } = db as unknown as { dialect: PgDialect; session: PgSession };
   const compiled = dialect.sqlToQuery(query);
-  const name = `cc_${createHash("sha1").update(compiled.sql).digest("base64url").slice(0, 24)}`;
+  let name = statementNames.get(compiled.sql);
+  if (!name) statementNames.set(compiled.sql, (name = `cc_${createHash("sha1").update(compiled.sql).digest("base64url").slice(0, 24)}`));
   const result = await session.prepareQuery(compiled, undefined, name, false).execute();
   return (result as { rows: T[] }).rows;
 }
