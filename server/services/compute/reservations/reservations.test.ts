@@ -157,6 +157,24 @@ describe("purchaseReservation", () => {
     expect(audit).toMatchObject({ actorType: "user", actorId: ctx.userId, teamId: ctx.team.id });
   });
 
+  it("refuses a type as soon as a new catalog drops it, and still answers a retry of a purchase made before", async () => {
+    // A database of its own: the catalog changes here.
+    const own = (await openTestDatabase()).db;
+    const catalog = testComputeCatalog({ regions: 1, hostsPerRegion: 1 });
+    await seedComputeCatalog(own, catalog);
+    const user = await createTestUser(own, "Catalog change");
+    const ctx: ComputeContext = { ...computeContextOf(await user.teamCtx()), now: () => NOW };
+    const key = randomUUID();
+    const bought = await buy(ctx, offering(), { idempotencyKey: key });
+
+    await seedComputeCatalog(own, { ...catalog, instanceTypes: catalog.instanceTypes.filter((t) => t.id !== "x1") });
+    const refused = await rejection(buy(ctx, offering({ startsAt: hoursAfter(NEXT_HOUR, 300) })));
+    expect(refused.details).toMatchObject({ fieldErrors: { instanceTypeId: [expect.stringContaining("deprecated and can no longer be reserved")] } });
+    await expect(buy(ctx, offering(), { idempotencyKey: key })).resolves.toEqual(bought);
+    const unknownRegion = await rejection(buy(ctx, offering({ instanceTypeId: "x2", regionId: "nowhere" })));
+    expect(unknownRegion.details).toMatchObject({ fieldErrors: { regionId: ["Unknown region: nowhere."] } });
+  });
+
   it("a block that starts now is active; an API key is charged as the API", async () => {
     const owner = await member();
     const key = await insertTestKey(db, owner.team.id, { scopes: ["instances:write"] });
