@@ -5,7 +5,7 @@ import { newId } from "@/server/db/ids";
 import { auditEvents, invitations, mails, signInAttempts, users } from "@/server/db/schema";
 import type { Logger } from "../context";
 import { publicUrl, smtpTransport } from "../mail";
-import { linkIn, startTestSmtpServer, type ReceivedMail } from "../mail/testing";
+import { linkIn, mailsSettled, startTestSmtpServer, type ReceivedMail } from "../mail/testing";
 import { appErrorOf, createTestUser, testContext } from "../testing";
 import { EMAIL_VERIFICATION_TTL_HOURS, resendVerification, VERIFICATION_MAILS_PER_HOUR, verifyEmail } from "./email-verification";
 import { newMailToken } from "./mail-tokens";
@@ -201,6 +201,7 @@ describe("resending the confirmation mail", () => {
     );
     expect(new Set(answers.map((a) => JSON.stringify(a ?? null))).size).toBe(1);
 
+    await mailsSettled(db);
     const second = await verificationTokenFromMail(email, 2);
     expect(second).not.toBe(await verificationTokenFromMail(email, 1));
     expect(mailsTo(confirmed.email)).toEqual([]);
@@ -208,6 +209,7 @@ describe("resending the confirmation mail", () => {
     await expect(verifyEmail(testContext(db), { token: second })).resolves.toEqual({ email, alreadyVerified: false });
     // Once confirmed, no more mails.
     await resendVerification(testContext(db), { email }, { transport });
+    await mailsSettled(db);
     expect(mailsTo(email)).toHaveLength(2);
   });
 
@@ -219,11 +221,13 @@ describe("resending the confirmation mail", () => {
     const ctx = { ...testContext(db, undefined, () => clock.now), log };
     await signUp(ctx, { name: "Impatient", email, password: PASSWORD }, { requireEmailVerification: true, transport });
     for (let i = 0; i < VERIFICATION_MAILS_PER_HOUR; i++) await resendVerification(ctx, { email }, { transport });
+    await mailsSettled(db);
     expect(mailsTo(email)).toHaveLength(VERIFICATION_MAILS_PER_HOUR);
     expect(warnings).toEqual(["confirmation mail not sent: hourly limit reached"]);
 
     clock.now = new Date("2031-06-01T10:00:01Z");
     await resendVerification(ctx, { email }, { transport });
+    await mailsSettled(db);
     expect(mailsTo(email)).toHaveLength(VERIFICATION_MAILS_PER_HOUR + 1);
   });
 });

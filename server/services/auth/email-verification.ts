@@ -15,7 +15,7 @@ import {
 } from "./schemas";
 import {
   claimUserToken,
-  deliverAfterCommit,
+  deliverInBackground,
   expireOpenTokens,
   issueUserToken,
   tokensIssuedSince,
@@ -124,5 +124,6 @@ export async function resendVerification(
     }
     return queueVerificationMail(tx, user, now);
   });
-  if (mailId) await deliverAfterCommit(ctx, [mailId], options);
+  // Not awaited: the answer takes as long whether or not an account, and so a mail, exists.
+  if (mailId) deliverInBackground(ctx, [mailId], options);
 }

@@ -17,7 +17,7 @@ import {
 } from "./schemas";
 import {
   claimUserToken,
-  deliverAfterCommit,
+  deliverInBackground,
   expireOpenTokens,
   isUserTokenUsable,
   issueUserToken,
@@ -72,7 +72,8 @@ export async function requestPasswordReset(
     });
     return id;
   });
-  if (mailId) await deliverAfterCommit(ctx, [mailId], options);
+  // Not awaited: the answer takes as long whether or not an account, and so a mail, exists.
+  if (mailId) deliverInBackground(ctx, [mailId], options);
 }
 
 /** Whether a reset link can still be used, for showing its form or the "expired" message. */

@@ -124,3 +124,13 @@ export async function deliverAfterCommit(ctx: ServiceContext, ids: string[], opt
   const report = await deliverMails(ctx.db, options.transport ?? mailTransportFromEnv(), { now: ctx.now(), log: ctx.log, ids });
   if (report.failed > 0) ctx.log.warn("mail not delivered yet; the worker retries it", { ids, errors: report.errors });
 }
+
+/**
+ * Starts delivering mails queued by a committed transaction and returns at once: for answers that
+ * must not tell whether a mail went out, as the time a mail server takes to accept one would
+ * (that the address has an account). The mail stays queued until delivered; the worker's tick
+ * retries whatever this does not get out.
+ */
+export function deliverInBackground(ctx: ServiceContext, ids: string[], options: MailDeliveryOptions): void {
+  deliverAfterCommit(ctx, ids, options).catch((error: unknown) => ctx.log.warn("mail not delivered yet; the worker retries it", { ids, error: String(error) }));
+}

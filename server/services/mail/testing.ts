@@ -1,5 +1,8 @@
+import { and, eq, or } from "drizzle-orm";
 import { simpleParser } from "mailparser";
 import { SMTPServer } from "smtp-server";
+import type { Db } from "@/server/db";
+import { mails } from "@/server/db/schema";
 
 export interface ReceivedMail {
   from: string;
@@ -74,4 +77,17 @@ export function linkIn(mail: { text: string }, base: string): string {
   const match = mail.text.match(new RegExp(`${base.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}[^\\s]*`));
   if (!match) throw new Error(`no link to ${base} in the mail:\n${mail.text}`);
   return match[0];
+}
+
+/**
+ * Resolves once no mail is being delivered and none waits for its first attempt: for tests of
+ * answers that start a delivery without waiting for it.
+ */
+export async function mailsSettled(db: Db, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  const inFlight = or(eq(mails.status, "sending"), and(eq(mails.status, "queued"), eq(mails.attempts, 0)));
+  while ((await db.$count(mails, inFlight)) > 0) {
+    if (Date.now() > deadline) throw new Error(`mails still in flight after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
 }
