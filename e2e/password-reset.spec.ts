@@ -88,3 +88,28 @@ test("the reset form answers alike for an address without an account, and mails 
   await expect(page.getByText(`If an account exists for ${stranger.email}, we sent it a link`)).toBeVisible();
   await expect(waitForMail(stranger.email, /./, 2_000)).rejects.toThrow(/no mail/);
 });
+
+test("changing the password signs out the other sessions and keeps this one", async ({ page, openContext }) => {
+  const { user, team } = await signUp(page, { firstName: "Ines" });
+  const otherDevice = await (await openContext()).newPage();
+  await signIn(otherDevice, user);
+  await expect(heading(otherDevice, team.name)).toBeVisible();
+
+  const newPassword = `${user.password}-changed`;
+  await page.goto("/account");
+  await expect(page.getByText("Changing it signs you out on every other device and browser")).toBeVisible();
+  await page.getByLabel("Current password").fill(user.password);
+  await page.getByLabel("New password").fill(newPassword);
+  await page.getByRole("button", { name: "Change password" }).click();
+  await expect(page.getByText("Password changed. Your other sessions are signed out.")).toBeVisible();
+
+  await otherDevice.goto(`/${team.slug}`);
+  await expect(otherDevice).toHaveURL((url) => url.pathname === "/sign-in");
+  await page.goto(`/${team.slug}`);
+  await expect(heading(page, team.name), "the session that changed it goes on").toBeVisible();
+  await page.reload();
+  await expect(heading(page, team.name)).toBeVisible();
+
+  await signIn(otherDevice, { email: user.email, password: newPassword });
+  await expect(heading(otherDevice, team.name)).toBeVisible();
+});

@@ -71,7 +71,7 @@ export function ChangePasswordForm({ hasPassword }: { hasPassword: boolean }) {
     setFormError(null);
     try {
       await change.mutateAsync(values);
-      toast.success(hasPassword ? "Password changed" : "Password set");
+      toast.success(hasPassword ? "Password changed. Your other sessions are signed out." : "Password set");
       form.reset();
     } catch (error) {
       setFormError(applyServerError(error, form.setError, ["currentPassword", "newPassword"]));
@@ -83,7 +83,11 @@ export function ChangePasswordForm({ hasPassword }: { hasPassword: boolean }) {
       <form onSubmit={onSubmit} noValidate>
         <CardHeader
           title={hasPassword ? "Change password" : "Set a password"}
-          description={hasPassword ? undefined : "You sign in with GitHub or Google; a password lets you sign in with your email too."}
+          description={
+            hasPassword
+              ? "Changing it signs you out on every other device and browser; this one stays signed in."
+              : "You sign in with GitHub or Google; a password lets you sign in with your email too."
+          }
         />
         <CardBody className="space-y-4">
           <FormError>{formError}</FormError>

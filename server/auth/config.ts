@@ -3,9 +3,10 @@ import Credentials from "next-auth/providers/credentials";
 import GitHub from "next-auth/providers/github";
 import Google from "next-auth/providers/google";
 import { getDb } from "@/server/db";
+import { randomBase62 } from "@/server/db/ids";
 import { env } from "@/server/env";
 import { signInWithOAuth } from "@/server/services/auth/oauth";
-import { sessionPredatesPasswordReset } from "@/server/services/auth/password-reset";
+import { sessionEnded } from "@/server/services/auth/sessions";
 import { signInWithPassword, SignInRefused } from "@/server/services/auth/sign-in";
 import { consoleLogger, systemClock, type ServiceContext } from "@/server/services/context";
 import { authSecret } from "./secret";
@@ -94,16 +95,19 @@ function buildConfig(): NextAuthConfig {
           });
         }
         if (user) {
-          // When this session began, kept across the token's refreshes (unlike iat).
+          // When this session began, kept across the token's refreshes (unlike iat), and its name.
           token.signedInAt = Date.now();
-        } else if (token.sub && (await endedByPasswordReset(token.sub, sessionStart(token)))) {
-          // A JWT cannot be revoked where it is stored; a password reset ends it here instead.
+          token.sid = randomBase62(24);
+        } else if (token.sub && (await endedByPasswordChange(token.sub, sessionIdOf(token), sessionStart(token)))) {
+          // A JWT cannot be revoked where it is stored; a password change or reset ends it here instead.
           return null;
         }
         return token;
       },
       session({ session, token }) {
         if (token.sub) session.user.id = token.sub;
+        const sessionId = sessionIdOf(token);
+        if (sessionId) session.sessionId = sessionId;
         return session;
       },
     },
@@ -120,15 +124,20 @@ function buildConfig(): NextAuthConfig {
   };
 }
 
-async function endedByPasswordReset(userId: string, signedInAt: Date): Promise<boolean> {
+async function endedByPasswordChange(userId: string, sessionId: string | null, signedInAt: Date): Promise<boolean> {
   try {
-    return await sessionPredatesPasswordReset(await getDb(), userId, signedInAt);
+    return await sessionEnded(await getDb(), { userId, sessionId, signedInAt });
   } catch (error) {
     // Auth.js deletes the cookie of a session whose callback throws: a database hiccup must not
     // sign everyone out. Whatever the request needs from the database fails on its own.
-    consoleLogger.error("could not check the session against password resets", { error: String(error) });
+    consoleLogger.error("could not check the session against password changes", { error: String(error) });
     return false;
   }
+}
+
+/** The session's name; null for a session from before sessions had one. */
+function sessionIdOf(token: Record<string, unknown>): string | null {
+  return typeof token.sid === "string" ? token.sid : null;
 }
 
 /** When the session began; a session from before `signedInAt` existed counts from its last refresh. */
@@ -141,6 +150,18 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => buildConfig())
 
 /** The signed-in person's id, or null. */
 export async function currentUserId(): Promise<string | null> {
+  return (await currentSession()).userId;
+}
+
+/** The signed-in person's id and the session's name (null for a session from before names), or nulls. */
+export async function currentSession(): Promise<{ userId: string | null; sessionId: string | null }> {
   const session = await auth();
-  return session?.user?.id ?? null;
+  return { userId: session?.user?.id ?? null, sessionId: session?.sessionId ?? null };
+}
+
+declare module "next-auth" {
+  interface Session {
+    /** Names this session, so that a password change can end the others and keep it. */
+    sessionId?: string;
+  }
 }

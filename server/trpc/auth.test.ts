@@ -5,6 +5,7 @@ import { auditEvents, users } from "@/server/db/schema";
 import { signInWithOAuth } from "@/server/services/auth/oauth";
 import { EXPIRED_LINK_MESSAGE } from "@/server/services/auth/schemas";
 import { signInWithPassword, SignInRefused } from "@/server/services/auth/sign-in";
+import { sessionEnded } from "@/server/services/auth/sessions";
 import { listMails, publicUrl } from "@/server/services/mail";
 import { linkIn } from "@/server/services/mail/testing";
 import type { Logger } from "@/server/services/context";
@@ -199,6 +200,23 @@ describe("user.changePassword", () => {
       .from(auditEvents)
       .where(and(eq(auditEvents.actorId, person.userId), eq(auditEvents.action, "user.password_changed")));
     expect(event).toMatchObject({ teamId: null, ip: TEST_REQUEST.ip, userAgent: TEST_REQUEST.userAgent });
+  });
+
+  it("ends the person's other sessions and keeps the one that changed it", async () => {
+    const person = await createTestUser(db);
+    const began = new Date(Date.now() - 60_000);
+    const session = (sessionId: string | null) => ({ userId: person.userId, sessionId, signedInAt: began });
+    await clientFor(db, person.userId, { sessionId: "this-session" }).user.changePassword.mutate({
+      currentPassword: person.password,
+      newPassword: "my brand new passphrase",
+    });
+    expect(await sessionEnded(db, session("this-session"))).toBe(false);
+    expect(await sessionEnded(db, session("another-session"))).toBe(true);
+    expect(await sessionEnded(db, session(null))).toBe(true);
+    expect(await sessionEnded(db, { ...session("another-session"), signedInAt: new Date(Date.now() + 1000) })).toBe(false);
+    // Another person's sessions are untouched.
+    const other = await createTestUser(db);
+    expect(await sessionEnded(db, { userId: other.userId, sessionId: "theirs", signedInAt: began })).toBe(false);
   });
 
   it("lets an account without a password (GitHub/Google) set one without a current password", async () => {

@@ -1,5 +1,5 @@
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
-import { currentUserId } from "@/server/auth/config";
+import { currentSession } from "@/server/auth/config";
 import { requestInfo } from "@/server/auth/request-info";
 import { getDb } from "@/server/db";
 import { consoleLogger, systemClock } from "@/server/services/context";
@@ -35,7 +35,7 @@ export async function handleTrpcRequest(request: Request): Promise<Response> {
     router: appRouter,
     createContext: async () => ({
       db: await getDb(),
-      userId: await currentUserId(),
+      ...(await currentSession()),
       request: requestInfo(request.headers),
       now: systemClock,
       log: consoleLogger,

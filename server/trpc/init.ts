@@ -13,6 +13,8 @@ export interface TrpcContext {
   db: Db;
   /** The signed-in person, from the session cookie; null for anonymous callers. */
   userId: string | null;
+  /** The session's name, so that a password change can keep it; null when signed out or unnamed. */
+  sessionId: string | null;
   request: RequestInfo;
   now: () => Date;
   log: Logger;

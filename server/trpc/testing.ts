@@ -19,6 +19,7 @@ export function trpcContext(db: Db, userId: string | null, overrides: Partial<Tr
   return {
     db,
     userId,
+    sessionId: null,
     request: { ...TEST_REQUEST },
     now: () => new Date(),
     log: quietLogger,

@@ -12,6 +12,12 @@ export const users = pgTable(
     image: text("image"),
     /** When the person proved they own the address (a mailed link, an invitation, or an OAuth provider). */
     emailVerifiedAt: timestamp("email_verified_at", { withTimezone: true }),
+    /**
+     * Sessions that began before this are over (a password change or reset), except the one
+     * named by keptSessionId: the session that changed the password goes on.
+     */
+    sessionsValidAfter: timestamp("sessions_valid_after", { withTimezone: true }),
+    keptSessionId: text("kept_session_id"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },

@@ -8,6 +8,7 @@ import { publicUrl, smtpTransport } from "../mail";
 import { linkIn, mailsSettled, startTestSmtpServer, type ReceivedMail } from "../mail/testing";
 import { appErrorOf, createTestUser, testContext } from "../testing";
 import { newMailToken } from "./mail-tokens";
+import { sessionEnded } from "./sessions";
 import { signInWithOAuth } from "./oauth";
 import {
   isPasswordResetTokenUsable,
@@ -15,7 +16,6 @@ import {
   PASSWORD_RESETS_PER_HOUR,
   requestPasswordReset,
   resetPassword,
-  sessionPredatesPasswordReset,
 } from "./password-reset";
 import { EXPIRED_LINK_MESSAGE } from "./schemas";
 import { signInWithPassword, SignInRefused } from "./sign-in";
@@ -267,13 +267,14 @@ describe("password reset by mail", () => {
 
   it("ends the sessions that began before the reset, not the ones after", async () => {
     const person = await createTestUser(db);
-    const before = new Date(Date.now() - 60_000);
-    expect(await sessionPredatesPasswordReset(db, person.userId, before)).toBe(false);
+    const before = { userId: person.userId, sessionId: "session-before", signedInAt: new Date(Date.now() - 60_000) };
+    expect(await sessionEnded(db, before)).toBe(false);
     // Asking for a link ends nothing: anyone may ask for anyone.
     await requestPasswordReset(testContext(db), { email: person.email }, { transport });
-    expect(await sessionPredatesPasswordReset(db, person.userId, before)).toBe(false);
+    expect(await sessionEnded(db, before)).toBe(false);
     await resetPassword(testContext(db), { token: await resetTokenFromMail(person.email), password: NEW_PASSWORD });
-    expect(await sessionPredatesPasswordReset(db, person.userId, before)).toBe(true);
-    expect(await sessionPredatesPasswordReset(db, person.userId, new Date(Date.now() + 1000))).toBe(false);
+    expect(await sessionEnded(db, before)).toBe(true);
+    expect(await sessionEnded(db, { ...before, sessionId: null })).toBe(true);
+    expect(await sessionEnded(db, { ...before, signedInAt: new Date(Date.now() + 1000) })).toBe(false);
   });
 });

@@ -8,6 +8,7 @@ import { AppError } from "../errors";
 import { passwordResetMail, publicUrl, queueMail } from "../mail";
 import { isMailTokenShaped } from "./mail-tokens";
 import { hashPassword } from "./password";
+import { endSessionsBefore } from "./sessions";
 import {
   EXPIRED_LINK_MESSAGE,
   requestPasswordResetInput,
@@ -21,7 +22,6 @@ import {
   expireOpenTokens,
   isUserTokenUsable,
   issueUserToken,
-  lastTokenUse,
   tokensIssuedSince,
   type MailDeliveryOptions,
 } from "./user-tokens";
@@ -104,7 +104,7 @@ export async function resetPassword(ctx: ServiceContext, rawInput: ResetPassword
     if (!user) throw expired;
     await tx
       .update(users)
-      .set({ passwordHash, emailVerifiedAt: user.emailVerifiedAt ?? now, updatedAt: now })
+      .set({ passwordHash, emailVerifiedAt: user.emailVerifiedAt ?? now, updatedAt: now, ...endSessionsBefore(now) })
       .where(eq(users.id, userId));
     await expireOpenTokens(tx, userId, "password_reset", now);
     // sign_in_attempts only feeds the lockout (the audit log is the record of sign-ins). A row
@@ -135,13 +135,4 @@ export async function resetPassword(ctx: ServiceContext, rawInput: ResetPassword
     }
     return { email: user.email };
   });
-}
-
-/**
- * Whether a session that began at `signedInAt` began before the person's latest password reset;
- * such a session is over (someone who knew the old password may hold it).
- */
-export async function sessionPredatesPasswordReset(db: Db, userId: string, signedInAt: Date): Promise<boolean> {
-  const lastReset = await lastTokenUse(db, userId, "password_reset");
-  return lastReset !== null && lastReset.getTime() > signedInAt.getTime();
 }

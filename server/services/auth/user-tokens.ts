@@ -1,4 +1,4 @@
-import { and, count, desc, eq, gt, gte, isNotNull, isNull } from "drizzle-orm";
+import { and, count, eq, gt, gte, isNull } from "drizzle-orm";
 import type { Db, Tx } from "@/server/db";
 import { newId } from "@/server/db/ids";
 import { userTokens, type UserTokenPurpose } from "@/server/db/schema";
@@ -97,17 +97,6 @@ export async function isUserTokenUsable(db: Db | Tx, token: string, purpose: Use
     )
     .limit(1);
   return row !== undefined;
-}
-
-/** The latest moment a token of this purpose was used for `userId`, or null. */
-export async function lastTokenUse(db: Db | Tx, userId: string, purpose: UserTokenPurpose): Promise<Date | null> {
-  const [row] = await db
-    .select({ usedAt: userTokens.usedAt })
-    .from(userTokens)
-    .where(and(eq(userTokens.userId, userId), eq(userTokens.purpose, purpose), isNotNull(userTokens.usedAt)))
-    .orderBy(desc(userTokens.usedAt))
-    .limit(1);
-  return row?.usedAt ?? null;
 }
 
 export interface MailDeliveryOptions {

@@ -4,6 +4,7 @@ import { recordAuditEvent } from "../audit/record-audit-event";
 import { userIdOf, type ServiceContext } from "../context";
 import { AppError } from "../errors";
 import { hashPassword, verifyPassword } from "../auth/password";
+import { endSessionsBefore } from "../auth/sessions";
 import { changePasswordInput, updateProfileInput, type ChangePasswordInput, type UpdateProfileInput } from "./schemas";
 
 export interface Profile {
@@ -46,7 +47,12 @@ export async function updateProfile(ctx: ServiceContext, rawInput: UpdateProfile
   return getProfile(ctx);
 }
 
-export async function changePassword(ctx: ServiceContext, rawInput: ChangePasswordInput): Promise<void> {
+/**
+ * Sets a new password after checking the current one, and ends every other session of the person:
+ * someone who knew the old password may hold one. `keepSessionId` is the session that asked, which
+ * goes on.
+ */
+export async function changePassword(ctx: ServiceContext, rawInput: ChangePasswordInput, keepSessionId: string | null = null): Promise<void> {
   const input = changePasswordInput.parse(rawInput);
   const userId = userIdOf(ctx);
   const [user] = await ctx.db.select().from(users).where(eq(users.id, userId)).limit(1);
@@ -58,7 +64,10 @@ export async function changePassword(ctx: ServiceContext, rawInput: ChangePasswo
   }
   const passwordHash = await hashPassword(input.newPassword);
   await ctx.db.transaction(async (tx) => {
-    await tx.update(users).set({ passwordHash, updatedAt: ctx.now() }).where(eq(users.id, userId));
+    await tx
+      .update(users)
+      .set({ passwordHash, updatedAt: ctx.now(), ...endSessionsBefore(ctx.now(), keepSessionId) })
+      .where(eq(users.id, userId));
     await recordAuditEvent(tx, ctx, {
       teamId: null,
       action: "user.password_changed",

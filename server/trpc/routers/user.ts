@@ -9,5 +9,6 @@ export const userRouter = router({
     .mutation(({ ctx, input }) => updateProfile(serviceContext(ctx), input)),
   changePassword: authedProcedure
     .input(changePasswordInput)
-    .mutation(({ ctx, input }) => changePassword(serviceContext(ctx), input)),
+    // The session that changes the password goes on; the person's other sessions end.
+    .mutation(({ ctx, input }) => changePassword(serviceContext(ctx), input, ctx.sessionId)),
 });
