@@ -329,6 +329,8 @@ describe("how events are worded", () => {
     ["auth.sign_in_failed", { email: "bea@example.com", reason: "wrong_password" }, "Bea", "failed to sign in (wrong password)"],
     ["auth.sign_in_failed", { reason: "email_unverified" }, "Bea", "failed to sign in (the email address is not verified yet)"],
     ["user.password_reset_requested", {}, "Bea", "asked for a password reset"],
+    ["user.email_verified", { method: "link" }, "Bea", "verified their email address"],
+    ["user.email_verified", { method: "github", passwordRemoved: true }, "Bea", "verified their email address by signing in with GitHub; the password the account was opened with was removed and its earlier sessions ended"],
     ["member.invited", { email: "new@example.com", role: "developer" }, null, "invited new@example.com as developer"],
     ["invitation.resent", { email: "new@example.com", role: "developer", sendCount: 2 }, null, "resent the invitation to new@example.com"],
     ["invitation.revoked", { email: "new@example.com", role: "developer" }, null, "revoked the invitation to new@example.com"],

@@ -116,6 +116,12 @@ export function describeAuditEvent({ action, metadata, targetName }: DescribedEv
       const reason = SIGN_IN_FAILURES[String(metadata.reason)];
       return reason ? `failed to sign in (${reason})` : "failed to sign in";
     }
+    case "user.email_verified": {
+      const method = SIGN_IN_METHODS[String(metadata.method)];
+      if (!method) return ACTION_LABELS[action]!;
+      const removed = metadata.passwordRemoved ? "; the password the account was opened with was removed and its earlier sessions ended" : "";
+      return `verified their email address by signing in with ${method}${removed}`;
+    }
     case "member.invited":
       return email ? `invited ${email}${role ? ` as ${role}` : ""}` : ACTION_LABELS[action]!;
     case "invitation.resent":

@@ -10,6 +10,7 @@ import { appErrorOf, createTestUser, testContext } from "../testing";
 import { EMAIL_VERIFICATION_TTL_HOURS, resendVerification, VERIFICATION_MAILS_PER_HOUR, verifyEmail } from "./email-verification";
 import { newMailToken } from "./mail-tokens";
 import { signInWithOAuth } from "./oauth";
+import { sessionEnded } from "./sessions";
 import { EXPIRED_LINK_MESSAGE } from "./schemas";
 import { signInWithPassword, SignInRefused } from "./sign-in";
 import { signUp } from "./sign-up";
@@ -233,7 +234,7 @@ describe("resending the confirmation mail", () => {
 });
 
 describe("GitHub and Google sign-in", () => {
-  it("creates accounts confirmed, and confirms an unconfirmed password account with the same address", async () => {
+  it("creates accounts confirmed; confirms an unconfirmed password account with the same address and removes its password", async () => {
     const fresh = freshEmail();
     const newUserId = await signInWithOAuth(testContext(db), { provider: "google", email: fresh, emailVerified: true, name: "Goo Gle", image: null });
     const [created] = await db.select().from(users).where(eq(users.id, newUserId));
@@ -241,12 +242,26 @@ describe("GitHub and Google sign-in", () => {
 
     const email = freshEmail();
     const { userId } = await signUp(testContext(db), { name: "Both Ways", email, password: PASSWORD }, { requireEmailVerification: true, transport });
+    const earlier = { userId, sessionId: "opened-with-the-password", signedInAt: new Date(Date.now() - 1000) };
     expect(await signInWithOAuth(testContext(db), { provider: "github", email, emailVerified: true, name: null, image: null })).toBe(userId);
-    await expect(signInWithPassword(testContext(db), { email, password: PASSWORD }, required)).resolves.toMatchObject({ id: userId });
+    // Whoever chose that password may not be the address's owner, whom GitHub vouches for.
+    const refused = await signInWithPassword(testContext(db), { email, password: PASSWORD }, required).catch((e: unknown) => e);
+    expect(refused).toMatchObject({ reason: "no_password" });
+    expect(await sessionEnded(db, earlier)).toBe(true);
+    expect(await sessionEnded(db, { ...earlier, signedInAt: new Date(Date.now() + 1000) })).toBe(false);
     const events = await db
       .select()
       .from(auditEvents)
       .where(and(eq(auditEvents.targetId, userId), eq(auditEvents.action, "user.email_verified")));
-    expect(events.map((e) => e.metadata)).toEqual([{ method: "github" }]);
+    expect(events.map((e) => e.metadata)).toEqual([{ method: "github", passwordRemoved: true }]);
+  });
+
+  it("keeps the password of an account whose address was already confirmed", async () => {
+    const person = await createTestUser(db);
+    await db.update(users).set({ emailVerifiedAt: new Date() }).where(eq(users.id, person.userId));
+    const earlier = { userId: person.userId, sessionId: "theirs", signedInAt: new Date(Date.now() - 1000) };
+    expect(await signInWithOAuth(testContext(db), { provider: "google", email: person.email, emailVerified: true, name: null, image: null })).toBe(person.userId);
+    await expect(signInWithPassword(testContext(db), { email: person.email, password: person.password }, required)).resolves.toMatchObject({ id: person.userId });
+    expect(await sessionEnded(db, earlier)).toBe(false);
   });
 });

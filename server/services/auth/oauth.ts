@@ -6,6 +6,7 @@ import { grantSignUpCredit } from "../billing/credits";
 import type { ServiceContext } from "../context";
 import { AppError } from "../errors";
 import { insertTeamWithOwner } from "../teams/create-team";
+import { endSessionsBefore } from "./sessions";
 import { personalTeamName, signUpCreditFromEnv } from "./sign-up";
 
 export interface OAuthProfile {
@@ -18,7 +19,8 @@ export interface OAuthProfile {
 
 /**
  * Finds the account for a GitHub or Google sign-in by its verified email, or creates it with a
- * personal team. Returns our user id, which becomes the session's subject.
+ * personal team. Returns our user id, which becomes the session's subject. An account whose
+ * address nobody had confirmed loses the password it was opened with (see below).
  */
 export async function signInWithOAuth(ctx: ServiceContext, profile: OAuthProfile): Promise<string> {
   const email = profile.email?.trim().toLowerCase();
@@ -27,20 +29,26 @@ export async function signInWithOAuth(ctx: ServiceContext, profile: OAuthProfile
   }
   return ctx.db.transaction(async (tx) => {
     const [existing] = await tx
-      .select({ id: users.id, emailVerifiedAt: users.emailVerifiedAt })
+      .select({ id: users.id, emailVerifiedAt: users.emailVerifiedAt, hasPassword: sql<boolean>`${users.passwordHash} is not null` })
       .from(users)
       .where(sql`lower(${users.email}) = ${email}`)
       .limit(1);
     const now = ctx.now();
     let userId = existing?.id;
     if (existing && !existing.emailVerifiedAt) {
-      // The provider vouches for the address: it counts as confirmed from now on.
-      await tx.update(users).set({ emailVerifiedAt: now, updatedAt: now }).where(eq(users.id, existing.id));
+      // The provider vouches for the address: it counts as confirmed from now on. A password set
+      // before anyone confirmed the address may be someone else's (an account opened in the
+      // owner's name, waiting for them), so it goes, and every session signed in with it ends.
+      const removePassword = existing.hasPassword;
+      await tx
+        .update(users)
+        .set({ emailVerifiedAt: now, updatedAt: now, ...(removePassword ? { passwordHash: null, ...endSessionsBefore(now) } : {}) })
+        .where(eq(users.id, existing.id));
       await recordAuditEvent(tx, ctx, {
         teamId: null,
         action: "user.email_verified",
         target: { type: "user", id: existing.id },
-        metadata: { method: profile.provider },
+        metadata: { method: profile.provider, ...(removePassword ? { passwordRemoved: true } : {}) },
         actorId: existing.id,
       });
     }
