@@ -105,6 +105,7 @@ for (const variant of variants) {
       await capture(page, "/sign-in", `sign-in-${variant.name}.png`);
       await capture(page, "/sign-up", `sign-up-${variant.name}.png`);
       await capture(page, "/forgot-password", `forgot-password-${variant.name}.png`);
+      await capture(page, "/verify-email", `verify-email-${variant.name}.png`);
     });
 
     test("pages of links in mails, signed out", async ({ openContext, adminTeam }) => {

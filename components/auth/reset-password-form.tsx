@@ -3,7 +3,7 @@
 import { zodResolver } from "@hookform/resolvers/zod";
 import { useMutation } from "@tanstack/react-query";
 import { TRPCClientError } from "@trpc/client";
-import { CircleCheck, Clock } from "lucide-react";
+import { CircleCheck } from "lucide-react";
 import { signIn } from "next-auth/react";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
@@ -15,8 +15,8 @@ import { applyServerError } from "@/components/forms/server-errors";
 import { useTRPC } from "@/components/trpc/client";
 import { Button } from "@/components/ui/button";
 import { FormError, TextField } from "@/components/ui/field";
-import { EXPIRED_LINK_MESSAGE, PASSWORD_MIN_LENGTH, passwordSchema } from "@/server/services/auth/schemas";
-import { linkClasses, NoticeIcon } from "./verify-email-notice";
+import { PASSWORD_MIN_LENGTH, passwordSchema } from "@/server/services/auth/schemas";
+import { ExpiredLink, NoticeIcon } from "./mail-link";
 
 const formSchema = z
   .object({ password: passwordSchema, confirmPassword: z.string().min(1, "Type the new password again.") })
@@ -28,23 +28,7 @@ type FormValues = z.infer<typeof formSchema>;
 
 /** A mailed reset link that can no longer be used, with the way to a new one. */
 export function ResetLinkExpired() {
-  return (
-    <div>
-      <NoticeIcon tone="error">
-        <Clock />
-      </NoticeIcon>
-      <h1 className="mb-1 text-xl font-semibold">This link no longer works</h1>
-      <p className="mb-6 text-sm text-zinc-600 dark:text-zinc-400">{EXPIRED_LINK_MESSAGE}</p>
-      <Button asChild className="w-full">
-        <Link href="/forgot-password">Ask for a new link</Link>
-      </Button>
-      <p className="mt-5 text-center text-sm text-zinc-600 dark:text-zinc-400">
-        <Link href="/sign-in" className={linkClasses}>
-          Back to sign in
-        </Link>
-      </p>
-    </div>
-  );
+  return <ExpiredLink renewHref="/forgot-password" renewLabel="Ask for a new link" />;
 }
 
 /**

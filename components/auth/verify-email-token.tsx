@@ -2,14 +2,13 @@
 
 import { useMutation } from "@tanstack/react-query";
 import { TRPCClientError } from "@trpc/client";
-import { CircleCheck, Clock, Loader2 } from "lucide-react";
+import { CircleCheck, Loader2 } from "lucide-react";
 import Link from "next/link";
 import { useEffect, useRef } from "react";
 import { Button } from "@/components/ui/button";
 import { FormError } from "@/components/ui/field";
 import { useTRPC } from "@/components/trpc/client";
-import { EXPIRED_LINK_MESSAGE } from "@/server/services/auth/schemas";
-import { linkClasses, NoticeIcon } from "./verify-email-notice";
+import { Address, ExpiredLink, NoticeIcon } from "./mail-link";
 
 /**
  * Confirms the address of a mailed link as soon as the page runs in a browser: mail scanners
@@ -37,7 +36,7 @@ export function VerifyEmailToken({ token, signedIn }: { token: string; signedIn:
         </NoticeIcon>
         <h1 className="mb-1 text-xl font-semibold">{alreadyVerified ? "Email already confirmed" : "Email confirmed"}</h1>
         <p className="mb-6 text-sm text-zinc-600 dark:text-zinc-400">
-          <strong className="font-medium break-all text-zinc-900 dark:text-zinc-100">{email}</strong> is confirmed.{" "}
+          <Address>{email}</Address> is confirmed.{" "}
           {signedIn ? "You can carry on in the console." : "Sign in to continue."}
         </p>
         <Button asChild className="w-full">
@@ -49,25 +48,7 @@ export function VerifyEmailToken({ token, signedIn }: { token: string; signedIn:
 
   if (verify.isError) {
     const expired = verify.error instanceof TRPCClientError && Boolean(verify.error.data?.fieldErrors?.token);
-    if (expired) {
-      return (
-        <div>
-          <NoticeIcon tone="error">
-            <Clock />
-          </NoticeIcon>
-          <h1 className="mb-1 text-xl font-semibold">This link no longer works</h1>
-          <p className="mb-6 text-sm text-zinc-600 dark:text-zinc-400">{EXPIRED_LINK_MESSAGE}</p>
-          <Button asChild className="w-full">
-            <Link href="/verify-email">Send a new link</Link>
-          </Button>
-          <p className="mt-5 text-center text-sm text-zinc-600 dark:text-zinc-400">
-            <Link href="/sign-in" className={linkClasses}>
-              Back to sign in
-            </Link>
-          </p>
-        </div>
-      );
-    }
+    if (expired) return <ExpiredLink renewHref="/verify-email" renewLabel="Send a new link" />;
     return (
       <div className="space-y-4">
         <h1 className="text-xl font-semibold">Confirm your email</h1>

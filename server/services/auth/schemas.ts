@@ -60,7 +60,11 @@ export const EXPIRED_LINK_MESSAGE = "This link has expired or was already used. 
 // answer as an expired one; the schema only bounds the size.
 const mailedTokenSchema = z.string().max(200);
 
-export const requestPasswordResetInput = z.object({ email: emailSchema });
+/** The one field of a request for a mailed link: a password reset or a new confirmation link. */
+export const mailLinkRequestInput = z.object({ email: emailSchema });
+export type MailLinkRequestInput = z.input<typeof mailLinkRequestInput>;
+
+export const requestPasswordResetInput = mailLinkRequestInput;
 export type RequestPasswordResetInput = z.input<typeof requestPasswordResetInput>;
 
 export const resetPasswordInput = z.object({ token: mailedTokenSchema, password: passwordSchema });
@@ -69,5 +73,5 @@ export type ResetPasswordInput = z.input<typeof resetPasswordInput>;
 export const verifyEmailInput = z.object({ token: mailedTokenSchema });
 export type VerifyEmailInput = z.input<typeof verifyEmailInput>;
 
-export const resendVerificationInput = z.object({ email: emailSchema });
+export const resendVerificationInput = mailLinkRequestInput;
 export type ResendVerificationInput = z.input<typeof resendVerificationInput>;
