@@ -9,15 +9,14 @@ import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { Menu, MenuContent, MenuItem, MenuSeparator, MenuTrigger } from "@/components/ui/menu";
 import { PageHeader } from "@/components/ui/page-header";
+import { ReadOnlyNotice } from "@/components/ui/read-only-notice";
+import { TableBody, TableCard, TableHead, tdClass, Th } from "@/components/ui/table";
 import type { ApiKeyView } from "@/server/services/keys/list-keys";
 import { CreateKeyDialog } from "./create-key-dialog";
 import { DateText } from "./date-text";
 import { KeyStatusBadge, ScopeBadges } from "./key-badges";
 import { RevokeKeyDialog } from "./revoke-key-dialog";
 import { RotateKeyDialog, type KeyRef } from "./rotate-key-dialog";
-
-const th = "px-4 py-2.5 text-left text-xs font-medium tracking-wide whitespace-nowrap text-zinc-500 uppercase dark:text-zinc-400";
-const td = "px-4 py-3 align-top";
 
 export function KeysView({
   teamId,
@@ -51,55 +50,39 @@ export function KeysView({
         }
       />
       {!canWrite && (
-        <p className="mb-4 rounded-md border border-zinc-200 bg-white px-4 py-3 text-sm text-zinc-600 dark:border-zinc-800 dark:bg-zinc-900 dark:text-zinc-400">
+        <ReadOnlyNotice>
           Your role can see this team&apos;s keys but not create, rotate or revoke them. Owners, admins and developers can.
-        </p>
+        </ReadOnlyNotice>
       )}
 
       {keys.length === 0 ? (
         <EmptyState canWrite={canWrite} onCreate={() => setCreating(true)} />
       ) : (
-        <Card className="relative overflow-x-auto">
-          <table className="w-full text-sm">
-            <thead className="border-b border-zinc-200 bg-zinc-50 dark:border-zinc-800 dark:bg-zinc-900/60">
-              <tr>
-                <th scope="col" className={th}>
-                  Key
-                </th>
-                <th scope="col" className={`${th} hidden xl:table-cell`}>
-                  Scopes
-                </th>
-                <th scope="col" className={`${th} hidden lg:table-cell`}>
-                  Created
-                </th>
-                <th scope="col" className={`${th} hidden lg:table-cell`}>
-                  Last used
-                </th>
-                <th scope="col" className={`${th} hidden lg:table-cell`}>
-                  Expires
-                </th>
-                <th scope="col" className={th}>
-                  Status
-                </th>
-                <th scope="col" className={`${th} w-12`}>
-                  <span className="sr-only">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-zinc-200 dark:divide-zinc-800">
-              {keys.map((key) => (
-                <KeyRow
-                  key={key.id}
-                  apiKey={key}
-                  href={`/${teamSlug}/keys/${key.id}`}
-                  canWrite={canWrite}
-                  onRotate={() => setRotating({ id: key.id, name: key.name })}
-                  onRevoke={() => setRevoking({ id: key.id, name: key.name })}
-                />
-              ))}
-            </tbody>
-          </table>
-        </Card>
+        <TableCard>
+          <TableHead shaded>
+            <Th>Key</Th>
+            <Th className="hidden xl:table-cell">Scopes</Th>
+            <Th className="hidden lg:table-cell">Created</Th>
+            <Th className="hidden lg:table-cell">Last used</Th>
+            <Th className="hidden lg:table-cell">Expires</Th>
+            <Th>Status</Th>
+            <Th className="w-12">
+              <span className="sr-only">Actions</span>
+            </Th>
+          </TableHead>
+          <TableBody>
+            {keys.map((key) => (
+              <KeyRow
+                key={key.id}
+                apiKey={key}
+                href={`/${teamSlug}/keys/${key.id}`}
+                canWrite={canWrite}
+                onRotate={() => setRotating({ id: key.id, name: key.name })}
+                onRevoke={() => setRevoking({ id: key.id, name: key.name })}
+              />
+            ))}
+          </TableBody>
+        </TableCard>
       )}
 
       {canWrite && (
@@ -131,7 +114,7 @@ function KeyRow({
   const expires = key.expiresAt ? <DateText value={key.expiresAt} /> : "Never";
   return (
     <tr className={muted ? "text-zinc-500 dark:text-zinc-400" : undefined}>
-      <td className={`${td} min-w-40`}>
+      <td className={`${tdClass} min-w-40`}>
         <Link
           href={href}
           className="block font-medium [overflow-wrap:anywhere] text-zinc-900 hover:text-indigo-600 hover:underline dark:text-zinc-100 dark:hover:text-indigo-400"
@@ -144,24 +127,24 @@ function KeyRow({
           Last used {lastUsed} · Expires {expires}
         </p>
       </td>
-      <td className={`${td} hidden xl:table-cell`}>
+      <td className={`${tdClass} hidden xl:table-cell`}>
         <ScopeBadges scopes={key.scopes} />
       </td>
-      <td className={`${td} hidden whitespace-nowrap lg:table-cell`}>
+      <td className={`${tdClass} hidden whitespace-nowrap lg:table-cell`}>
         <DateText value={key.createdAt} />
         <span className="block text-xs text-zinc-500 dark:text-zinc-400">
           {key.createdBy ? `by ${key.createdBy.name ?? "a former member"}` : null}
         </span>
       </td>
-      <td className={`${td} hidden whitespace-nowrap lg:table-cell`}>{lastUsed}</td>
-      <td className={`${td} hidden whitespace-nowrap lg:table-cell`}>{expires}</td>
-      <td className={td}>
+      <td className={`${tdClass} hidden whitespace-nowrap lg:table-cell`}>{lastUsed}</td>
+      <td className={`${tdClass} hidden whitespace-nowrap lg:table-cell`}>{expires}</td>
+      <td className={tdClass}>
         <KeyStatusBadge
           status={key.status}
           title={key.status === "expiring" ? "Rotated: the previous secret still works for a while" : undefined}
         />
       </td>
-      <td className={`${td} py-2 text-right`}>
+      <td className={`${tdClass} py-2 text-right`}>
         {canWrite && key.status !== "revoked" && (
           <Menu>
             <MenuTrigger asChild>

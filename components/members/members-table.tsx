@@ -10,6 +10,8 @@ import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { cn } from "@/components/ui/cn";
 import { Menu, MenuContent, MenuItem, MenuSeparator, MenuTrigger } from "@/components/ui/menu";
+import { ReadOnlyNotice } from "@/components/ui/read-only-notice";
+import { TableBody, TableHead } from "@/components/ui/table";
 import type { MemberView } from "@/server/services/teams/members";
 import { hasScope, ROLE_LABELS, type Role } from "@/server/services/teams/permissions";
 import { LastActive } from "./member-last-active";
@@ -47,9 +49,9 @@ export function MembersTable({
   return (
     <>
       {!canManage && (
-        <p className="mb-4 rounded-md border border-zinc-200 bg-white px-4 py-3 text-sm text-zinc-600 dark:border-zinc-800 dark:bg-zinc-900 dark:text-zinc-400">
+        <ReadOnlyNotice>
           Your role can see who is in this team. Owners and admins invite people, change roles and remove members.
-        </p>
+        </ReadOnlyNotice>
       )}
       <Card className="overflow-x-auto">
         {/* Fixed layout: the member column takes what the others leave, so long names and emails truncate. */}
@@ -57,28 +59,26 @@ export function MembersTable({
           <caption className="sr-only">
             {members.length} {members.length === 1 ? "member" : "members"} of {teamName}
           </caption>
-          <thead className="border-b border-zinc-200 bg-zinc-50 dark:border-zinc-800 dark:bg-zinc-900/60">
-            <tr>
-              <th scope="col" className={th}>
-                Member
+          <TableHead shaded>
+            <th scope="col" className={th}>
+              Member
+            </th>
+            <th scope="col" className={`${th} hidden w-28 sm:table-cell`}>
+              Role
+            </th>
+            <th scope="col" className={`${th} hidden w-36 md:table-cell`}>
+              Joined
+            </th>
+            <th scope="col" className={`${th} hidden w-32 md:table-cell`}>
+              Last active
+            </th>
+            {canManage && (
+              <th scope="col" className={`${th} w-14`}>
+                <span className="sr-only">Actions</span>
               </th>
-              <th scope="col" className={`${th} hidden w-28 sm:table-cell`}>
-                Role
-              </th>
-              <th scope="col" className={`${th} hidden w-36 md:table-cell`}>
-                Joined
-              </th>
-              <th scope="col" className={`${th} hidden w-32 md:table-cell`}>
-                Last active
-              </th>
-              {canManage && (
-                <th scope="col" className={`${th} w-14`}>
-                  <span className="sr-only">Actions</span>
-                </th>
-              )}
-            </tr>
-          </thead>
-          <tbody className="divide-y divide-zinc-200 dark:divide-zinc-800">
+            )}
+          </TableHead>
+          <TableBody>
             {members.map((member) => (
               <MemberRow
                 key={member.userId}
@@ -88,7 +88,7 @@ export function MembersTable({
                 onAction={(kind) => setDialog({ kind, member })}
               />
             ))}
-          </tbody>
+          </TableBody>
         </table>
       </Card>
 

@@ -6,6 +6,7 @@ import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { cn } from "@/components/ui/cn";
 import { formatCount, formatUsd } from "@/components/ui/format";
+import { TableBody, TableHead } from "@/components/ui/table";
 import type { BreakdownDimension } from "@/server/services/spend/range";
 import type { BreakdownRow } from "@/server/services/spend/report";
 import { formatInstanceHours, formatTokens, shareOf } from "./format";
@@ -98,22 +99,20 @@ export function BreakdownTable({
   return (
     <div className="overflow-x-auto">
       <table className="w-full text-sm">
-        <thead className="border-b border-zinc-200 dark:border-zinc-800">
-          <tr>
-            <th scope="col" className={cn(th, "text-left")} aria-sort={ariaSort("label")}>
-              {sortButton("label", NAME_TITLE[dimension])}
+        <TableHead>
+          <th scope="col" className={cn(th, "text-left")} aria-sort={ariaSort("label")}>
+            {sortButton("label", NAME_TITLE[dimension])}
+          </th>
+          {columns.map((c) => (
+            <th key={c.key} scope="col" className={cn(th, "hidden text-right sm:table-cell")} aria-sort={ariaSort(c.key)}>
+              {sortButton(c.key, c.title)}
             </th>
-            {columns.map((c) => (
-              <th key={c.key} scope="col" className={cn(th, "hidden text-right sm:table-cell")} aria-sort={ariaSort(c.key)}>
-                {sortButton(c.key, c.title)}
-              </th>
-            ))}
-            <th scope="col" className={cn(th, "text-right")} aria-sort={ariaSort("costNano")}>
-              {sortButton("costNano", "Cost")}
-            </th>
-          </tr>
-        </thead>
-        <tbody className="divide-y divide-zinc-200 dark:divide-zinc-800">
+          ))}
+          <th scope="col" className={cn(th, "text-right")} aria-sort={ariaSort("costNano")}>
+            {sortButton("costNano", "Cost")}
+          </th>
+        </TableHead>
+        <TableBody>
           {sorted.map((row) => {
             const href = hrefFor(row);
             const share = shareOf(row.costNano, total);
@@ -151,7 +150,7 @@ export function BreakdownTable({
               </tr>
             );
           })}
-        </tbody>
+        </TableBody>
       </table>
     </div>
   );

@@ -3,6 +3,7 @@
 import Link from "next/link";
 import { Avatar } from "@/components/shell/avatar";
 import { cn } from "@/components/ui/cn";
+import { TableBody, Th } from "@/components/ui/table";
 import { describeAuditEvent } from "@/server/services/audit/labels";
 import type { AuditEventRow } from "@/server/services/audit/list-audit-events";
 
@@ -51,7 +52,6 @@ function targetNameOf(event: AuditEventRow): string | null {
   return event.targetName ?? fromMetadata("name") ?? fromMetadata("email");
 }
 
-const th = "px-4 py-2.5 text-left text-xs font-medium tracking-wide whitespace-nowrap text-zinc-500 uppercase dark:text-zinc-400";
 const filterLink = "rounded hover:underline focus-visible:underline focus-visible:outline-none";
 
 /**
@@ -64,24 +64,16 @@ export function ActivityLog({ events, hrefFor }: { events: AuditEventRow[]; href
     <table className="w-full table-fixed text-sm">
       <thead className="hidden border-b border-zinc-200 md:table-header-group dark:border-zinc-800">
         <tr>
-          <th scope="col" className={cn(th, "w-48")}>
+          <Th className="w-48">
             Time (UTC)<span className="2xl:hidden"> · IP</span>
-          </th>
-          <th scope="col" className={cn(th, "w-44 xl:w-52")}>
-            Actor
-          </th>
-          <th scope="col" className={th}>
-            Event
-          </th>
-          <th scope="col" className={cn(th, "w-44 xl:w-52")}>
-            Target
-          </th>
-          <th scope="col" className={cn(th, "hidden w-36 2xl:table-cell")}>
-            IP address
-          </th>
+          </Th>
+          <Th className="w-44 xl:w-52">Actor</Th>
+          <Th>Event</Th>
+          <Th className="w-44 xl:w-52">Target</Th>
+          <Th className="hidden w-36 2xl:table-cell">IP address</Th>
         </tr>
       </thead>
-      <tbody className="divide-y divide-zinc-200 dark:divide-zinc-800">
+      <TableBody>
         {events.map((event) => {
           const actor = actorOf(event);
           const description = describeAuditEvent(event);
@@ -141,7 +133,7 @@ export function ActivityLog({ events, hrefFor }: { events: AuditEventRow[]; href
             </tr>
           );
         })}
-      </tbody>
+      </TableBody>
     </table>
   );
 }

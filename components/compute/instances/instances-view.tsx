@@ -10,6 +10,8 @@ import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { formatUsd } from "@/components/ui/format";
 import { PageHeader } from "@/components/ui/page-header";
+import { ReadOnlyNotice } from "@/components/ui/read-only-notice";
+import { TableBody, TableCard, TableHead, tdClass, Th } from "@/components/ui/table";
 import { Tabs, TabsList, TabsTrigger } from "@/components/ui/tabs";
 import { costForSeconds } from "@/server/services/metering/cost";
 import type { InstanceView } from "@/server/services/compute/instances";
@@ -18,9 +20,6 @@ import { QuotaUsage } from "../quota-usage";
 import { CHANGING_INSTANCE_STATES, InstanceStateBadge } from "../states";
 import { useNow } from "../use-now";
 import { TerminateInstanceDialog, type InstanceRef } from "./terminate-dialog";
-
-const th = "px-4 py-2.5 text-left text-xs font-medium tracking-wide whitespace-nowrap text-zinc-500 uppercase dark:text-zinc-400";
-const td = "px-4 py-3 align-top";
 
 /** Uptime and cost, ticking every second while the instance runs. */
 export function liveUsage(instance: Pick<InstanceView, "state" | "runningAt" | "uptimeSeconds" | "priceNanoPerHour">, now: number) {
@@ -58,9 +57,9 @@ export function InstancesView({ teamId, teamSlug, canWrite }: { teamId: string; 
         }
       />
       {!canWrite && (
-        <p className="mb-4 rounded-md border border-zinc-200 bg-white px-4 py-3 text-sm text-zinc-600 dark:border-zinc-800 dark:bg-zinc-900 dark:text-zinc-400">
+        <ReadOnlyNotice>
           Your role can see this team&apos;s instances but not launch or terminate them. Owners, admins and developers can.
-        </p>
+        </ReadOnlyNotice>
       )}
       <QuotaUsage teamId={teamId} className="mb-6" />
       <div className="mb-3 flex items-center justify-between gap-3">
@@ -90,74 +89,70 @@ export function InstancesView({ teamId, teamSlug, canWrite }: { teamId: string; 
           )}
         </Card>
       ) : (
-        <Card className="relative overflow-x-auto">
-          <table className="w-full text-sm">
-            <thead className="border-b border-zinc-200 dark:border-zinc-800">
-              <tr>
-                <th scope="col" className={th}>Name</th>
-                <th scope="col" className={th}>Type</th>
-                <th scope="col" className={th}>State</th>
-                <th scope="col" className={th}>Connect</th>
-                <th scope="col" className={th}>Uptime</th>
-                <th scope="col" className={th}>Cost</th>
-                {canWrite && (
-                  <th scope="col" className={th}>
-                    <span className="sr-only">Actions</span>
-                  </th>
-                )}
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-zinc-200 dark:divide-zinc-800">
-              {instances.map((instance) => {
-                const usage = liveUsage(instance, now);
-                const ended = instance.state === "terminated" || instance.state === "failed";
-                return (
-                  <tr key={instance.id} className={ended ? "text-zinc-500 dark:text-zinc-400" : undefined}>
-                    <td className={`${td} min-w-40`}>
-                      <Link
-                        href={`/${teamSlug}/instances/${instance.id}`}
-                        className="font-medium [overflow-wrap:anywhere] text-zinc-900 hover:text-indigo-600 hover:underline dark:text-zinc-100 dark:hover:text-indigo-400"
-                      >
-                        {instance.name}
-                      </Link>
-                      <div className="text-xs text-zinc-500 dark:text-zinc-400">{instance.region.name}</div>
-                    </td>
-                    <td className={td}>
-                      <div className="whitespace-nowrap">{instance.instanceType.displayName}</div>
-                      <div className="text-xs text-zinc-500 dark:text-zinc-400">
-                        {instance.reservationId ? "In a capacity block" : formatPerHour(instance.priceNanoPerHour)}
-                      </div>
-                    </td>
-                    <td className={td}>
-                      <InstanceStateBadge state={instance.state} />
-                    </td>
-                    <td className={td}>
-                      {instance.sshCommand ? (
-                        <span className="inline-flex items-center gap-1.5">
-                          <code className="font-mono text-xs whitespace-nowrap">{instance.sshCommand}</code>
-                          <CopyButton text={instance.sshCommand} what="SSH command" size="icon" />
-                        </span>
-                      ) : (
-                        <span className="text-zinc-400">—</span>
+        <TableCard>
+          <TableHead>
+            <Th>Name</Th>
+            <Th>Type</Th>
+            <Th>State</Th>
+            <Th>Connect</Th>
+            <Th>Uptime</Th>
+            <Th>Cost</Th>
+            {canWrite && (
+              <Th>
+                <span className="sr-only">Actions</span>
+              </Th>
+            )}
+          </TableHead>
+          <TableBody>
+            {instances.map((instance) => {
+              const usage = liveUsage(instance, now);
+              const ended = instance.state === "terminated" || instance.state === "failed";
+              return (
+                <tr key={instance.id} className={ended ? "text-zinc-500 dark:text-zinc-400" : undefined}>
+                  <td className={`${tdClass} min-w-40`}>
+                    <Link
+                      href={`/${teamSlug}/instances/${instance.id}`}
+                      className="font-medium [overflow-wrap:anywhere] text-zinc-900 hover:text-indigo-600 hover:underline dark:text-zinc-100 dark:hover:text-indigo-400"
+                    >
+                      {instance.name}
+                    </Link>
+                    <div className="text-xs text-zinc-500 dark:text-zinc-400">{instance.region.name}</div>
+                  </td>
+                  <td className={tdClass}>
+                    <div className="whitespace-nowrap">{instance.instanceType.displayName}</div>
+                    <div className="text-xs text-zinc-500 dark:text-zinc-400">
+                      {instance.reservationId ? "In a capacity block" : formatPerHour(instance.priceNanoPerHour)}
+                    </div>
+                  </td>
+                  <td className={tdClass}>
+                    <InstanceStateBadge state={instance.state} />
+                  </td>
+                  <td className={tdClass}>
+                    {instance.sshCommand ? (
+                      <span className="inline-flex items-center gap-1.5">
+                        <code className="font-mono text-xs whitespace-nowrap">{instance.sshCommand}</code>
+                        <CopyButton text={instance.sshCommand} what="SSH command" size="icon" />
+                      </span>
+                    ) : (
+                      <span className="text-zinc-400">—</span>
+                    )}
+                  </td>
+                  <td className={`${tdClass} font-mono text-xs whitespace-nowrap tabular-nums`}>{instance.runningAt ? formatDuration(usage.seconds) : "—"}</td>
+                  <td className={`${tdClass} font-mono text-xs whitespace-nowrap tabular-nums`}>{formatUsd(usage.costNano)}</td>
+                  {canWrite && (
+                    <td className={`${tdClass} text-right`}>
+                      {!ended && instance.state !== "stopping" && (
+                        <Button variant="ghost" size="sm" onClick={() => setTerminating(instance)}>
+                          Terminate
+                        </Button>
                       )}
                     </td>
-                    <td className={`${td} font-mono text-xs whitespace-nowrap tabular-nums`}>{instance.runningAt ? formatDuration(usage.seconds) : "—"}</td>
-                    <td className={`${td} font-mono text-xs whitespace-nowrap tabular-nums`}>{formatUsd(usage.costNano)}</td>
-                    {canWrite && (
-                      <td className={`${td} text-right`}>
-                        {!ended && instance.state !== "stopping" && (
-                          <Button variant="ghost" size="sm" onClick={() => setTerminating(instance)}>
-                            Terminate
-                          </Button>
-                        )}
-                      </td>
-                    )}
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </Card>
+                  )}
+                </tr>
+              );
+            })}
+          </TableBody>
+        </TableCard>
       )}
       {canWrite && <TerminateInstanceDialog teamId={teamId} instance={terminating} onClose={() => setTerminating(null)} />}
     </>

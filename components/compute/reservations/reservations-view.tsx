@@ -10,14 +10,13 @@ import { Card } from "@/components/ui/card";
 import { cn } from "@/components/ui/cn";
 import { formatUsd } from "@/components/ui/format";
 import { PageHeader } from "@/components/ui/page-header";
+import { ReadOnlyNotice } from "@/components/ui/read-only-notice";
+import { TableBody, TableCard, TableHead, tdClass, Th } from "@/components/ui/table";
 import { ReservationStateBadge } from "../states";
 import { useNow } from "../use-now";
 import { AvailabilityCalendar } from "./availability-calendar";
 import { formatHours, hoursBetween, transitionDue, WindowText } from "./format";
 import { ReservationSearch } from "./search-form";
-
-const th = "px-4 py-2.5 text-left text-xs font-medium tracking-wide whitespace-nowrap text-zinc-500 uppercase dark:text-zinc-400";
-const td = "px-4 py-3 align-top";
 
 const DEFAULT_TYPE = "gpu-1x-h100-sxm";
 
@@ -52,9 +51,9 @@ export function ReservationsView({ teamId, teamSlug, canWrite }: { teamId: strin
         actions={canWrite && !searching ? reserveButton : undefined}
       />
       {!canWrite && (
-        <p className="mb-4 rounded-md border border-zinc-200 bg-white px-4 py-3 text-sm text-zinc-600 dark:border-zinc-800 dark:bg-zinc-900 dark:text-zinc-400">
+        <ReadOnlyNotice>
           Your role can see this team&apos;s capacity blocks and the calendar, but not reserve, extend or cancel blocks. Owners, admins and developers can.
-        </p>
+        </ReadOnlyNotice>
       )}
 
       <div className="space-y-6">
@@ -94,60 +93,56 @@ export function ReservationsView({ teamId, teamSlug, canWrite }: { teamId: strin
               {canWrite && !searching && <div className="mt-5">{reserveButton}</div>}
             </Card>
           ) : (
-            <Card className="relative overflow-x-auto">
-              <table className="w-full text-sm">
-                <thead className="border-b border-zinc-200 dark:border-zinc-800">
-                  <tr>
-                    <th scope="col" className={th}>Name</th>
-                    <th scope="col" className={th}>Instances</th>
-                    <th scope="col" className={th}>Window</th>
-                    <th scope="col" className={th}>State</th>
-                    <th scope="col" className={cn(th, "text-right")}>Paid</th>
-                  </tr>
-                </thead>
-                <tbody className="divide-y divide-zinc-200 dark:divide-zinc-800">
-                  {reservations.map((r) => {
-                    const over = r.state === "completed" || r.state === "cancelled";
-                    return (
-                      <tr key={r.id} className={cn(over && "text-zinc-500 dark:text-zinc-400", r.id === justBought && "bg-indigo-50/70 dark:bg-indigo-500/10")}>
-                        <td className={cn(td, "min-w-36")}>
-                          <Link
-                            href={`/${teamSlug}/reservations/${r.id}`}
-                            className="font-medium [overflow-wrap:anywhere] text-zinc-900 hover:text-indigo-600 hover:underline dark:text-zinc-100 dark:hover:text-indigo-400"
-                          >
-                            {r.name}
-                          </Link>
-                        </td>
-                        <td className={td}>
-                          <div className="whitespace-nowrap">
-                            {typeName(r.instanceTypeId)} × {r.instanceCount}
+            <TableCard>
+              <TableHead>
+                <Th>Name</Th>
+                <Th>Instances</Th>
+                <Th>Window</Th>
+                <Th>State</Th>
+                <Th className="text-right">Paid</Th>
+              </TableHead>
+              <TableBody>
+                {reservations.map((r) => {
+                  const over = r.state === "completed" || r.state === "cancelled";
+                  return (
+                    <tr key={r.id} className={cn(over && "text-zinc-500 dark:text-zinc-400", r.id === justBought && "bg-indigo-50/70 dark:bg-indigo-500/10")}>
+                      <td className={cn(tdClass, "min-w-36")}>
+                        <Link
+                          href={`/${teamSlug}/reservations/${r.id}`}
+                          className="font-medium [overflow-wrap:anywhere] text-zinc-900 hover:text-indigo-600 hover:underline dark:text-zinc-100 dark:hover:text-indigo-400"
+                        >
+                          {r.name}
+                        </Link>
+                      </td>
+                      <td className={tdClass}>
+                        <div className="whitespace-nowrap">
+                          {typeName(r.instanceTypeId)} × {r.instanceCount}
+                        </div>
+                        <div className="text-xs text-zinc-500 dark:text-zinc-400">{regionName(r.regionId)}</div>
+                      </td>
+                      <td className={tdClass}>
+                        <WindowText start={r.startsAt} end={r.endsAt} className="whitespace-nowrap" />
+                        <div className="text-xs text-zinc-500 dark:text-zinc-400">
+                          {formatHours(hoursBetween(r.startsAt, r.endsAt))}
+                          {r.extensions > 0 && ` · extended ${r.extensions === 1 ? "once" : `${r.extensions} times`}`}
+                        </div>
+                      </td>
+                      <td className={tdClass}>
+                        <ReservationStateBadge state={r.state} />
+                      </td>
+                      <td className={cn(tdClass, "text-right whitespace-nowrap tabular-nums")}>
+                        <div data-testid="paid">{formatUsd(r.priceNano)}</div>
+                        {r.refundNano > 0n && (
+                          <div className="text-xs text-emerald-700 dark:text-emerald-400" data-testid="refunded">
+                            {formatUsd(r.refundNano)} refunded
                           </div>
-                          <div className="text-xs text-zinc-500 dark:text-zinc-400">{regionName(r.regionId)}</div>
-                        </td>
-                        <td className={td}>
-                          <WindowText start={r.startsAt} end={r.endsAt} className="whitespace-nowrap" />
-                          <div className="text-xs text-zinc-500 dark:text-zinc-400">
-                            {formatHours(hoursBetween(r.startsAt, r.endsAt))}
-                            {r.extensions > 0 && ` · extended ${r.extensions === 1 ? "once" : `${r.extensions} times`}`}
-                          </div>
-                        </td>
-                        <td className={td}>
-                          <ReservationStateBadge state={r.state} />
-                        </td>
-                        <td className={cn(td, "text-right whitespace-nowrap tabular-nums")}>
-                          <div data-testid="paid">{formatUsd(r.priceNano)}</div>
-                          {r.refundNano > 0n && (
-                            <div className="text-xs text-emerald-700 dark:text-emerald-400" data-testid="refunded">
-                              {formatUsd(r.refundNano)} refunded
-                            </div>
-                          )}
-                        </td>
-                      </tr>
-                    );
-                  })}
-                </tbody>
-              </table>
-            </Card>
+                        )}
+                      </td>
+                    </tr>
+                  );
+                })}
+              </TableBody>
+            </TableCard>
           )}
         </section>
 

@@ -8,13 +8,12 @@ import { useTRPC } from "@/components/trpc/client";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page-header";
+import { ReadOnlyNotice } from "@/components/ui/read-only-notice";
+import { TableBody, TableCard, TableHead, tdClass, Th } from "@/components/ui/table";
 import { SSH_KEY_TYPE_LABELS } from "@/server/services/compute/ssh-keys/schemas";
 import type { SshKeyView } from "@/server/services/compute/ssh-keys/ssh-keys";
 import { AddSshKeyDialog } from "./add-ssh-key-dialog";
 import { DeleteSshKeyDialog, type SshKeyRef } from "./delete-ssh-key-dialog";
-
-const th = "px-4 py-2.5 text-left text-xs font-medium tracking-wide whitespace-nowrap text-zinc-500 uppercase dark:text-zinc-400";
-const td = "px-4 py-3 align-top";
 
 /** "ED25519", "RSA 4096": how `ssh-keygen -l` describes a key, size first for RSA only. */
 function typeLabel(key: Pick<SshKeyView, "keyType" | "bits">): string {
@@ -43,85 +42,73 @@ export function SshKeysView({ teamId, canWrite, initialKeys }: { teamId: string;
         }
       />
       {!canWrite && (
-        <p className="mb-4 rounded-md border border-zinc-200 bg-white px-4 py-3 text-sm text-zinc-600 dark:border-zinc-800 dark:bg-zinc-900 dark:text-zinc-400">
+        <ReadOnlyNotice>
           Your role can see this team&apos;s SSH keys but not add or delete them. Owners, admins and developers can.
-        </p>
+        </ReadOnlyNotice>
       )}
 
       {keys.length === 0 ? (
         <EmptyState canWrite={canWrite} onAdd={() => setAdding(true)} />
       ) : (
-        <Card className="relative overflow-x-auto">
-          <table className="w-full text-sm">
-            <thead className="border-b border-zinc-200 bg-zinc-50 dark:border-zinc-800 dark:bg-zinc-900/60">
-              <tr>
-                <th scope="col" className={th}>
-                  Name
-                </th>
-                <th scope="col" className={`${th} hidden md:table-cell`}>
-                  Type
-                </th>
-                <th scope="col" className={`${th} hidden md:table-cell`}>
-                  Fingerprint
-                </th>
-                <th scope="col" className={`${th} hidden lg:table-cell`}>
-                  Added
-                </th>
+        <TableCard>
+          <TableHead shaded>
+            <Th>Name</Th>
+            <Th className="hidden md:table-cell">Type</Th>
+            <Th className="hidden md:table-cell">Fingerprint</Th>
+            <Th className="hidden lg:table-cell">Added</Th>
+            {canWrite && (
+              <Th className="w-12">
+                <span className="sr-only">Actions</span>
+              </Th>
+            )}
+          </TableHead>
+          <TableBody>
+            {keys.map((key) => (
+              <tr key={key.id}>
+                <td className={`${tdClass} min-w-0`}>
+                  <span className="block font-medium [overflow-wrap:anywhere] text-zinc-900 dark:text-zinc-100">{key.name}</span>
+                  {key.comment && key.comment !== key.name && (
+                    <span className="mt-0.5 block text-xs [overflow-wrap:anywhere] text-zinc-500 dark:text-zinc-400">{key.comment}</span>
+                  )}
+                  <div className="mt-1.5 space-y-1 md:hidden">
+                    <span className="block text-xs text-zinc-500 dark:text-zinc-400">{typeLabel(key)}</span>
+                    <code className="block font-mono text-xs break-all text-zinc-700 dark:text-zinc-300">{key.fingerprint}</code>
+                  </div>
+                  <p className="mt-1.5 text-xs text-zinc-500 lg:hidden dark:text-zinc-400">
+                    Added <DateText value={key.createdAt} />
+                    {key.createdBy ? ` by ${key.createdBy.name ?? "a former member"}` : null}
+                  </p>
+                </td>
+                <td className={`${tdClass} hidden whitespace-nowrap md:table-cell`}>{typeLabel(key)}</td>
+                <td className={`${tdClass} hidden md:table-cell`}>
+                  <code className="font-mono text-xs break-all text-zinc-700 xl:break-normal xl:whitespace-nowrap dark:text-zinc-300">
+                    {key.fingerprint}
+                  </code>
+                </td>
+                <td className={`${tdClass} hidden whitespace-nowrap lg:table-cell`}>
+                  <DateText value={key.createdAt} />
+                  <span className="block text-xs text-zinc-500 dark:text-zinc-400">
+                    {key.createdBy ? `by ${key.createdBy.name ?? "a former member"}` : "through the API"}
+                  </span>
+                </td>
                 {canWrite && (
-                  <th scope="col" className={`${th} w-12`}>
-                    <span className="sr-only">Actions</span>
-                  </th>
+                  <td className={`${tdClass} py-2 text-right`}>
+                    <Button
+                      variant="ghost"
+                      size="icon"
+                      aria-label={`Delete SSH key ${key.name}`}
+                      title="Delete"
+                      className="text-zinc-500 hover:text-red-600 dark:text-zinc-400 dark:hover:text-red-400"
+                      onClick={() => setDeleting({ id: key.id, name: key.name, fingerprint: key.fingerprint })}
+                    >
+                      <Trash2 className="h-4 w-4" aria-hidden />
+                    </Button>
+                  </td>
                 )}
               </tr>
-            </thead>
-            <tbody className="divide-y divide-zinc-200 dark:divide-zinc-800">
-              {keys.map((key) => (
-                <tr key={key.id}>
-                  <td className={`${td} min-w-0`}>
-                    <span className="block font-medium [overflow-wrap:anywhere] text-zinc-900 dark:text-zinc-100">{key.name}</span>
-                    {key.comment && key.comment !== key.name && (
-                      <span className="mt-0.5 block text-xs [overflow-wrap:anywhere] text-zinc-500 dark:text-zinc-400">{key.comment}</span>
-                    )}
-                    <div className="mt-1.5 space-y-1 md:hidden">
-                      <span className="block text-xs text-zinc-500 dark:text-zinc-400">{typeLabel(key)}</span>
-                      <code className="block font-mono text-xs break-all text-zinc-700 dark:text-zinc-300">{key.fingerprint}</code>
-                    </div>
-                    <p className="mt-1.5 text-xs text-zinc-500 lg:hidden dark:text-zinc-400">
-                      Added <DateText value={key.createdAt} />
-                      {key.createdBy ? ` by ${key.createdBy.name ?? "a former member"}` : null}
-                    </p>
-                  </td>
-                  <td className={`${td} hidden whitespace-nowrap md:table-cell`}>{typeLabel(key)}</td>
-                  <td className={`${td} hidden md:table-cell`}>
-                    <code className="font-mono text-xs break-all text-zinc-700 xl:break-normal xl:whitespace-nowrap dark:text-zinc-300">
-                      {key.fingerprint}
-                    </code>
-                  </td>
-                  <td className={`${td} hidden whitespace-nowrap lg:table-cell`}>
-                    <DateText value={key.createdAt} />
-                    <span className="block text-xs text-zinc-500 dark:text-zinc-400">
-                      {key.createdBy ? `by ${key.createdBy.name ?? "a former member"}` : "through the API"}
-                    </span>
-                  </td>
-                  {canWrite && (
-                    <td className={`${td} py-2 text-right`}>
-                      <Button
-                        variant="ghost"
-                        size="icon"
-                        aria-label={`Delete SSH key ${key.name}`}
-                        title="Delete"
-                        className="text-zinc-500 hover:text-red-600 dark:text-zinc-400 dark:hover:text-red-400"
-                        onClick={() => setDeleting({ id: key.id, name: key.name, fingerprint: key.fingerprint })}
-                      >
-                        <Trash2 className="h-4 w-4" aria-hidden />
-                      </Button>
-                    </td>
-                  )}
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </Card>
+            ))}
+          </TableBody>
+        </TableCard>
       )}
 
       {canWrite && (
