@@ -12,10 +12,12 @@ import { Button } from "@/components/ui/button";
 import { Card, CardBody, CardFooter, CardHeader } from "@/components/ui/card";
 import { FormError, TextField } from "@/components/ui/field";
 import { PASSWORD_MIN_LENGTH } from "@/server/services/auth/schemas";
+import type { MailPreferences } from "@/server/services/users/mail-preferences";
 import {
   changePasswordInput,
   updateProfileInput,
   type ChangePasswordInput,
+  type MailPreferencesInput,
   type UpdateProfileInput,
 } from "@/server/services/users/schemas";
 
@@ -112,6 +114,70 @@ export function ChangePasswordForm({ hasPassword }: { hasPassword: boolean }) {
         <CardFooter>
           <Button type="submit" pending={isSubmitting}>
             {hasPassword ? "Change password" : "Set password"}
+          </Button>
+        </CardFooter>
+      </form>
+    </Card>
+  );
+}
+
+/** Which team notifications also come by mail; every kind always shows under the bell. */
+export function MailPreferencesForm({ email, preferences }: { email: string; preferences: MailPreferences }) {
+  const router = useRouter();
+  const trpc = useTRPC();
+  const save = useMutation(trpc.user.setMailPreferences.mutationOptions());
+  const [formError, setFormError] = useState<string | null>(null);
+  const saved = preferences.kinds.filter((k) => k.mailed).map((k) => k.kind);
+  const form = useForm<MailPreferencesInput>({ values: { mailed: saved } });
+  const { isSubmitting, isDirty } = form.formState;
+
+  const onSubmit = form.handleSubmit(async (values) => {
+    setFormError(null);
+    try {
+      await save.mutateAsync(values);
+      toast.success("Mail preferences saved");
+      router.refresh();
+    } catch (error) {
+      setFormError(applyServerError(error, form.setError, []));
+    }
+  });
+
+  return (
+    <Card>
+      <form onSubmit={onSubmit} noValidate>
+        <CardHeader
+          title="Notifications by mail"
+          description={`Team notifications always appear under the bell in the console. Choose which also go to ${email}, for every team you belong to.`}
+        />
+        <CardBody className="space-y-3">
+          <FormError>{formError}</FormError>
+          {preferences.kinds.map(({ kind, label, description }) => {
+            const id = `mail-${kind}`;
+            return (
+              <div key={kind} className="flex items-start gap-3">
+                <input
+                  id={id}
+                  type="checkbox"
+                  value={kind}
+                  aria-describedby={`${id}-description`}
+                  className="mt-0.5 h-4 w-4 shrink-0 cursor-pointer rounded border-zinc-300 accent-indigo-600 dark:border-zinc-600"
+                  {...form.register("mailed")}
+                />
+                <div className="min-w-0">
+                  <label htmlFor={id} className="block cursor-pointer text-sm leading-5 font-medium">
+                    {label}
+                  </label>
+                  <p id={`${id}-description`} className="text-xs text-zinc-500 dark:text-zinc-400">
+                    {description}
+                  </p>
+                </div>
+              </div>
+            );
+          })}
+        </CardBody>
+        <CardFooter>
+          <Button type="submit" pending={isSubmitting} disabled={!isDirty}>
+            Save preferences
           </Button>
         </CardFooter>
       </form>

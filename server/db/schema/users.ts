@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import { boolean, index, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import type { NotificationKind } from "./spend";
 
 export const users = pgTable(
   "users",
@@ -18,6 +19,8 @@ export const users = pgTable(
      */
     sessionsValidAfter: timestamp("sessions_valid_after", { withTimezone: true }),
     keptSessionId: text("kept_session_id"),
+    /** Kinds of team notification this person gets in the console only, not also by mail. */
+    mailMutedKinds: text("mail_muted_kinds").array().$type<NotificationKind[]>().notNull().default(sql`'{}'::text[]`),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },

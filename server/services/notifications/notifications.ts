@@ -22,7 +22,7 @@ export interface NotificationInput {
  */
 export async function notifyRoles(db: Db | Tx, roles: Role[], input: NotificationInput, now = new Date()): Promise<number> {
   const members = await db
-    .select({ userId: memberships.userId, email: users.email, teamName: teams.name })
+    .select({ userId: memberships.userId, email: users.email, mailMuted: users.mailMutedKinds, teamName: teams.name })
     .from(memberships)
     .innerJoin(users, eq(users.id, memberships.userId))
     .innerJoin(teams, eq(teams.id, memberships.teamId))
@@ -33,9 +33,10 @@ export async function notifyRoles(db: Db | Tx, roles: Role[], input: Notificatio
     .values(members.map((m) => ({ id: newId("ntf"), userId: m.userId, ...input })))
     .onConflictDoNothing({ target: [notifications.userId, notifications.dedupeKey] })
     .returning({ userId: notifications.userId });
-  // Only those notified now get a mail: a retried job mails nobody twice.
+  // Only those notified now get a mail (a retried job mails nobody twice), unless they keep this kind in the console.
   for (const { userId } of written) {
     const member = members.find((m) => m.userId === userId)!;
+    if (member.mailMuted.includes(input.kind)) continue;
     const url = input.href ? `${publicUrl()}${input.href}` : null;
     await queueMail(db, member.email, notificationMail({ teamName: member.teamName, title: input.title, body: input.body, url }), now);
   }

@@ -1,0 +1,1 @@
+ALTER TABLE "users" ADD COLUMN "mail_muted_kinds" text[] DEFAULT '{}'::text[] NOT NULL;
