@@ -94,6 +94,8 @@ const INPUTS: Record<string, (teamId: string) => unknown> = {
   "user.me": () => undefined,
   "user.updateProfile": () => ({ name: "New Name" }),
   "user.changePassword": () => ({ currentPassword: "correct horse battery staple", newPassword: "a brand new password" }),
+  "user.mailPreferences": () => undefined,
+  "user.setMailPreferences": () => ({ mailed: ["reservation_ending"] }),
   "keys.list": (teamId) => ({ teamId }),
   "keys.get": async (teamId) => ({ teamId, keyId: await keyIn(teamId) }),
   "keys.create": (teamId) => ({ teamId, name: "Isolation key", scopes: ["inference"] }),
