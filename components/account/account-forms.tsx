@@ -10,7 +10,7 @@ import { applyServerError } from "@/components/forms/server-errors";
 import { useTRPC } from "@/components/trpc/client";
 import { Button } from "@/components/ui/button";
 import { Card, CardBody, CardFooter, CardHeader } from "@/components/ui/card";
-import { FormError, TextField } from "@/components/ui/field";
+import { CheckboxField, FormError, TextField } from "@/components/ui/field";
 import { PASSWORD_MIN_LENGTH } from "@/server/services/auth/schemas";
 import type { MailPreferences } from "@/server/services/users/mail-preferences";
 import {
@@ -151,29 +151,9 @@ export function MailPreferencesForm({ email, preferences }: { email: string; pre
         />
         <CardBody className="space-y-3">
           <FormError>{formError}</FormError>
-          {preferences.kinds.map(({ kind, label, description }) => {
-            const id = `mail-${kind}`;
-            return (
-              <div key={kind} className="flex items-start gap-3">
-                <input
-                  id={id}
-                  type="checkbox"
-                  value={kind}
-                  aria-describedby={`${id}-description`}
-                  className="mt-0.5 h-4 w-4 shrink-0 cursor-pointer rounded border-zinc-300 accent-indigo-600 dark:border-zinc-600"
-                  {...form.register("mailed")}
-                />
-                <div className="min-w-0">
-                  <label htmlFor={id} className="block cursor-pointer text-sm leading-5 font-medium">
-                    {label}
-                  </label>
-                  <p id={`${id}-description`} className="text-xs text-zinc-500 dark:text-zinc-400">
-                    {description}
-                  </p>
-                </div>
-              </div>
-            );
-          })}
+          {preferences.kinds.map(({ kind, label, description }) => (
+            <CheckboxField key={kind} id={`mail-${kind}`} value={kind} label={label} description={description} {...form.register("mailed")} />
+          ))}
         </CardBody>
         <CardFooter>
           <Button type="submit" pending={isSubmitting} disabled={!isDirty}>

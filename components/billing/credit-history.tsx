@@ -3,12 +3,11 @@ import Link from "next/link";
 import { DateText } from "@/components/keys/date-text";
 import { Card, CardHeader } from "@/components/ui/card";
 import { cn } from "@/components/ui/cn";
+import { TableBody, TableHead, Th, tdClass } from "@/components/ui/table";
 import { StatusPill, type StatusTone } from "@/components/ui/status-pill";
 import type { CreditGrantStatus, CreditHistoryEntry } from "@/server/services/billing";
 import { formatUsdExact } from "./format";
 
-const th = "px-4 py-2.5 text-left text-xs font-medium tracking-wide whitespace-nowrap text-zinc-500 uppercase dark:text-zinc-400";
-const td = "px-4 py-3 align-top";
 const money = "text-right font-mono whitespace-nowrap tabular-nums";
 /** On a phone: what the credit is and what is left of it; status, amounts and dates go with the name. */
 const narrowHidden = "hidden sm:table-cell";
@@ -35,21 +34,19 @@ export function CreditHistory({ grants, teamSlug }: { grants: CreditHistoryEntry
       ) : (
         <div className="overflow-x-auto">
           <table className="w-full text-sm">
-            <thead className="border-b border-zinc-200 dark:border-zinc-800">
-              <tr>
-                <th scope="col" className={th}>Credit</th>
-                <th scope="col" className={cn(th, narrowHidden, "text-right")}>Amount</th>
-                <th scope="col" className={cn(th, narrowHidden)}>Granted</th>
-                <th scope="col" className={cn(th, narrowHidden)}>Expires</th>
-                <th scope="col" className={cn(th, narrowHidden, "text-right")}>Used</th>
-                <th scope="col" className={cn(th, "text-right")}>Remaining</th>
-                <th scope="col" className={cn(th, narrowHidden)}>Status</th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-zinc-200 dark:divide-zinc-800">
+            <TableHead>
+              <Th>Credit</Th>
+              <Th className={cn(narrowHidden, "text-right")}>Amount</Th>
+              <Th className={narrowHidden}>Granted</Th>
+              <Th className={narrowHidden}>Expires</Th>
+              <Th className={cn(narrowHidden, "text-right")}>Used</Th>
+              <Th className="text-right">Remaining</Th>
+              <Th className={narrowHidden}>Status</Th>
+            </TableHead>
+            <TableBody>
               {grants.map((grant) => (
                 <tr key={grant.id} data-testid="credit-grant" className={cn(grant.status !== "active" && "text-zinc-500 dark:text-zinc-400")}>
-                  <td className={cn(td, "min-w-44")}>
+                  <td className={cn(tdClass, "min-w-44")}>
                     <div className="flex flex-wrap items-center gap-2">
                       <span className="font-medium [overflow-wrap:anywhere] text-zinc-900 dark:text-zinc-100">{grant.reason}</span>
                       <span className="sm:hidden">
@@ -68,12 +65,12 @@ export function CreditHistory({ grants, teamSlug }: { grants: CreditHistoryEntry
                       )}
                     </div>
                   </td>
-                  <td className={cn(td, narrowHidden, money)}>{formatUsdExact(grant.amountNano)}</td>
-                  <td className={cn(td, narrowHidden, "whitespace-nowrap")}>
+                  <td className={cn(tdClass, narrowHidden, money)}>{formatUsdExact(grant.amountNano)}</td>
+                  <td className={cn(tdClass, narrowHidden, "whitespace-nowrap")}>
                     <DateText value={grant.createdAt} />
                   </td>
-                  <td className={cn(td, narrowHidden, "whitespace-nowrap")}>{grant.expiresAt ? <DateText value={grant.expiresAt} /> : "Never"}</td>
-                  <td className={cn(td, narrowHidden, money)}>
+                  <td className={cn(tdClass, narrowHidden, "whitespace-nowrap")}>{grant.expiresAt ? <DateText value={grant.expiresAt} /> : "Never"}</td>
+                  <td className={cn(tdClass, narrowHidden, money)}>
                     <div>{formatUsdExact(grant.usedNano)}</div>
                     {grant.applications.map((a) => (
                       <div key={a.invoiceId} className="font-sans text-xs">
@@ -84,13 +81,13 @@ export function CreditHistory({ grants, teamSlug }: { grants: CreditHistoryEntry
                       </div>
                     ))}
                   </td>
-                  <td className={cn(td, money, grant.status === "expired" && "line-through")}>{formatUsdExact(grant.remainingNano)}</td>
-                  <td className={cn(td, narrowHidden)}>
+                  <td className={cn(tdClass, money, grant.status === "expired" && "line-through")}>{formatUsdExact(grant.remainingNano)}</td>
+                  <td className={cn(tdClass, narrowHidden)}>
                     <StatusPill tone={STATUS[grant.status].tone} label={STATUS[grant.status].label} />
                   </td>
                 </tr>
               ))}
-            </tbody>
+            </TableBody>
           </table>
         </div>
       )}

@@ -3,12 +3,11 @@ import Link from "next/link";
 import { DateText } from "@/components/keys/date-text";
 import { Card, CardHeader } from "@/components/ui/card";
 import { cn } from "@/components/ui/cn";
+import { TableBody, TableHead, Th, tdClass } from "@/components/ui/table";
 import { monthLabel } from "@/server/services/billing/shared";
 import type { InvoiceSummary } from "@/server/services/billing";
 import { formatUsdExact } from "./format";
 
-const th = "px-4 py-2.5 text-left text-xs font-medium tracking-wide whitespace-nowrap text-zinc-500 uppercase dark:text-zinc-400";
-const td = "px-4 py-3 align-top";
 const money = "text-right font-mono whitespace-nowrap tabular-nums";
 /** On a phone: the number (with its month) and the total; the rest is on the invoice. */
 const narrowHidden = "hidden sm:table-cell";
@@ -31,20 +30,18 @@ export function InvoiceList({ invoices, teamSlug, firstClosesAt }: { invoices: I
       ) : (
         <div className="overflow-x-auto">
           <table className="w-full text-sm">
-            <thead className="border-b border-zinc-200 dark:border-zinc-800">
-              <tr>
-                <th scope="col" className={th}>Invoice</th>
-                <th scope="col" className={cn(th, narrowHidden)}>Month</th>
-                <th scope="col" className={cn(th, narrowHidden, "text-right")}>Subtotal</th>
-                <th scope="col" className={cn(th, narrowHidden, "text-right")}>Credits</th>
-                <th scope="col" className={cn(th, "text-right")}>Total due</th>
-                <th scope="col" className={cn(th, narrowHidden)}>Issued</th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-zinc-200 dark:divide-zinc-800">
+            <TableHead>
+              <Th>Invoice</Th>
+              <Th className={narrowHidden}>Month</Th>
+              <Th className={cn(narrowHidden, "text-right")}>Subtotal</Th>
+              <Th className={cn(narrowHidden, "text-right")}>Credits</Th>
+              <Th className="text-right">Total due</Th>
+              <Th className={narrowHidden}>Issued</Th>
+            </TableHead>
+            <TableBody>
               {invoices.map((invoice) => (
                 <tr key={invoice.id} data-testid="invoice-row">
-                  <td className={td}>
+                  <td className={tdClass}>
                     <Link
                       href={`/${teamSlug}/billing/invoices/${invoice.id}`}
                       className="font-medium whitespace-nowrap text-zinc-900 hover:text-indigo-600 hover:underline dark:text-zinc-100 dark:hover:text-indigo-400"
@@ -53,16 +50,16 @@ export function InvoiceList({ invoices, teamSlug, firstClosesAt }: { invoices: I
                     </Link>
                     <div className="text-xs text-zinc-500 sm:hidden dark:text-zinc-400">{monthLabel(invoice.month)}</div>
                   </td>
-                  <td className={cn(td, narrowHidden, "whitespace-nowrap")}>{monthLabel(invoice.month)}</td>
-                  <td className={cn(td, narrowHidden, money)}>{formatUsdExact(invoice.subtotalNano)}</td>
-                  <td className={cn(td, narrowHidden, money)}>{invoice.creditsNano > 0n ? formatUsdExact(-invoice.creditsNano) : "—"}</td>
-                  <td className={cn(td, money, "font-semibold")}>{formatUsdExact(invoice.totalNano)}</td>
-                  <td className={cn(td, narrowHidden, "whitespace-nowrap")}>
+                  <td className={cn(tdClass, narrowHidden, "whitespace-nowrap")}>{monthLabel(invoice.month)}</td>
+                  <td className={cn(tdClass, narrowHidden, money)}>{formatUsdExact(invoice.subtotalNano)}</td>
+                  <td className={cn(tdClass, narrowHidden, money)}>{invoice.creditsNano > 0n ? formatUsdExact(-invoice.creditsNano) : "—"}</td>
+                  <td className={cn(tdClass, money, "font-semibold")}>{formatUsdExact(invoice.totalNano)}</td>
+                  <td className={cn(tdClass, narrowHidden, "whitespace-nowrap")}>
                     <DateText value={invoice.issuedAt} />
                   </td>
                 </tr>
               ))}
-            </tbody>
+            </TableBody>
           </table>
         </div>
       )}

@@ -11,7 +11,7 @@ import { applyServerError } from "@/components/forms/server-errors";
 import { useTRPC } from "@/components/trpc/client";
 import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
-import { FormError, SelectField, TextField } from "@/components/ui/field";
+import { CheckboxField, FormError, SelectField, TextField } from "@/components/ui/field";
 import {
   API_KEY_SCOPE_DESCRIPTIONS,
   API_KEY_SCOPE_LABELS,
@@ -133,29 +133,16 @@ export function CreateKeyDialog({
           <fieldset className="space-y-2" aria-describedby={errors.scopes ? `${scopesId}-error` : undefined}>
             <legend className="text-sm font-medium text-zinc-800 dark:text-zinc-200">Scopes</legend>
             <div className="space-y-2.5 pt-1">
-              {API_KEY_SCOPES.map((scope) => {
-                const id = `${scopesId}-${scope}`;
-                return (
-                  <div key={scope} className="flex items-start gap-3">
-                    <input
-                      id={id}
-                      type="checkbox"
-                      value={scope}
-                      aria-describedby={`${id}-description`}
-                      className="mt-0.5 h-4 w-4 shrink-0 cursor-pointer rounded border-zinc-300 accent-indigo-600 dark:border-zinc-600"
-                      {...form.register("scopes")}
-                    />
-                    <div className="min-w-0">
-                      <label htmlFor={id} className="block cursor-pointer text-sm font-medium leading-5">
-                        {API_KEY_SCOPE_LABELS[scope]}
-                      </label>
-                      <p id={`${id}-description`} className="text-xs text-zinc-500 dark:text-zinc-400">
-                        {API_KEY_SCOPE_DESCRIPTIONS[scope]}
-                      </p>
-                    </div>
-                  </div>
-                );
-              })}
+              {API_KEY_SCOPES.map((scope) => (
+                <CheckboxField
+                  key={scope}
+                  id={`${scopesId}-${scope}`}
+                  value={scope}
+                  label={API_KEY_SCOPE_LABELS[scope]}
+                  description={API_KEY_SCOPE_DESCRIPTIONS[scope]}
+                  {...form.register("scopes")}
+                />
+              ))}
             </div>
             {errors.scopes && (
               <p id={`${scopesId}-error`} className="text-sm text-red-600 dark:text-red-400">

@@ -7,6 +7,7 @@ import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { cn } from "@/components/ui/cn";
 import { PageHeader } from "@/components/ui/page-header";
+import { ReadOnlyNotice } from "@/components/ui/read-only-notice";
 import type { ModelView } from "@/server/services/catalog/model-views";
 import { CodeDialog } from "./code-dialog";
 import { ConversationEditor } from "./conversation-editor";
@@ -181,10 +182,10 @@ export function Playground({
         }
       />
       {!canRun && (
-        <p className="mb-4 rounded-md border border-zinc-200 bg-white px-4 py-3 text-sm text-zinc-600 dark:border-zinc-800 dark:bg-zinc-900 dark:text-zinc-400" role="note">
+        <ReadOnlyNotice>
           Your role ({role}) can look at the playground and its presets, but not run models: running needs the inference permission, which
           owners, admins and developers have.
-        </p>
+        </ReadOnlyNotice>
       )}
       {blocked && (
         <p role="alert" className="mb-4 rounded-md border border-amber-200 bg-amber-50 px-4 py-2.5 text-sm text-amber-900 dark:border-amber-900/60 dark:bg-amber-950/40 dark:text-amber-200">

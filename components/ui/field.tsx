@@ -98,3 +98,34 @@ export function FormError({ children }: { children?: ReactNode }) {
     </div>
   );
 }
+
+export interface CheckboxFieldProps extends Omit<ComponentProps<"input">, "type" | "id"> {
+  id: string;
+  label: ReactNode;
+  description?: ReactNode;
+}
+
+/** A checkbox with its label and a line that explains it, for lists of choices (scopes, notification kinds). */
+export function CheckboxField({ id, label, description, className, ...props }: CheckboxFieldProps) {
+  return (
+    <div className="flex items-start gap-3">
+      <input
+        id={id}
+        type="checkbox"
+        aria-describedby={description ? `${id}-description` : undefined}
+        className={cn("mt-0.5 h-4 w-4 shrink-0 cursor-pointer rounded border-zinc-300 accent-indigo-600 dark:border-zinc-600", className)}
+        {...props}
+      />
+      <div className="min-w-0">
+        <label htmlFor={id} className="block cursor-pointer text-sm leading-5 font-medium">
+          {label}
+        </label>
+        {description && (
+          <p id={`${id}-description`} className="text-xs text-zinc-500 dark:text-zinc-400">
+            {description}
+          </p>
+        )}
+      </div>
+    </div>
+  );
+}
