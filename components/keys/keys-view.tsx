@@ -144,7 +144,7 @@ function KeyRow({
           title={key.status === "expiring" ? "Rotated: the previous secret still works for a while" : undefined}
         />
       </td>
-      <td className={`${tdClass} py-2 text-right`}>
+      <td className={`${tdClass} text-right`}>
         {canWrite && key.status !== "revoked" && (
           <Menu>
             <MenuTrigger asChild>

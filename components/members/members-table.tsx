@@ -152,7 +152,7 @@ function MemberRow({
         <LastActive value={member.lastActiveAt} />
       </td>
       {showActions && (
-        <td className={`${td} py-2 text-right`}>{actions && <RowMenu member={member} actions={actions} onAction={onAction} />}</td>
+        <td className={`${td} text-right`}>{actions && <RowMenu member={member} actions={actions} onAction={onAction} />}</td>
       )}
     </tr>
   );

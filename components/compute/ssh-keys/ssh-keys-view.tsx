@@ -92,7 +92,7 @@ export function SshKeysView({ teamId, canWrite, initialKeys }: { teamId: string;
                   </span>
                 </td>
                 {canWrite && (
-                  <td className={`${tdClass} py-2 text-right`}>
+                  <td className={`${tdClass} text-right`}>
                     <Button
                       variant="ghost"
                       size="icon"
