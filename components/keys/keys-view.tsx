@@ -10,7 +10,7 @@ import { Card } from "@/components/ui/card";
 import { Menu, MenuContent, MenuItem, MenuSeparator, MenuTrigger } from "@/components/ui/menu";
 import { PageHeader } from "@/components/ui/page-header";
 import { ReadOnlyNotice } from "@/components/ui/read-only-notice";
-import { TableBody, TableCard, TableHead, tdClass, Th } from "@/components/ui/table";
+import { ActionsTh, TableBody, TableCard, TableHead, tdClass, Th } from "@/components/ui/table";
 import type { ApiKeyView } from "@/server/services/keys/list-keys";
 import { CreateKeyDialog } from "./create-key-dialog";
 import { DateText } from "./date-text";
@@ -66,9 +66,7 @@ export function KeysView({
             <Th className="hidden lg:table-cell">Last used</Th>
             <Th className="hidden lg:table-cell">Expires</Th>
             <Th>Status</Th>
-            <Th className="w-12">
-              <span className="sr-only">Actions</span>
-            </Th>
+            <ActionsTh className="w-12" />
           </TableHead>
           <TableBody>
             {keys.map((key) => (

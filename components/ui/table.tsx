@@ -38,3 +38,12 @@ export function TableBody({ children }: { children: ReactNode }) {
 export function Th({ className, ...props }: ComponentProps<"th">) {
   return <th scope="col" className={cn(thClass, className)} {...props} />;
 }
+
+/** The heading of a column of row menus: named for screen readers, blank on screen. */
+export function ActionsTh({ className }: { className?: string }) {
+  return (
+    <Th className={className}>
+      <span className="sr-only">Actions</span>
+    </Th>
+  );
+}

@@ -11,7 +11,7 @@ import { Card } from "@/components/ui/card";
 import { formatUsd } from "@/components/ui/format";
 import { PageHeader } from "@/components/ui/page-header";
 import { ReadOnlyNotice } from "@/components/ui/read-only-notice";
-import { TableBody, TableCard, TableHead, tdClass, Th } from "@/components/ui/table";
+import { ActionsTh, TableBody, TableCard, TableHead, tdClass, Th } from "@/components/ui/table";
 import { Tabs, TabsList, TabsTrigger } from "@/components/ui/tabs";
 import { costForSeconds } from "@/server/services/metering/cost";
 import type { InstanceView } from "@/server/services/compute/instances";
@@ -98,9 +98,7 @@ export function InstancesView({ teamId, teamSlug, canWrite }: { teamId: string; 
             <Th>Uptime</Th>
             <Th>Cost</Th>
             {canWrite && (
-              <Th>
-                <span className="sr-only">Actions</span>
-              </Th>
+              <ActionsTh />
             )}
           </TableHead>
           <TableBody>

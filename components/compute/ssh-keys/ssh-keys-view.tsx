@@ -9,7 +9,7 @@ import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page-header";
 import { ReadOnlyNotice } from "@/components/ui/read-only-notice";
-import { TableBody, TableCard, TableHead, tdClass, Th } from "@/components/ui/table";
+import { ActionsTh, TableBody, TableCard, TableHead, tdClass, Th } from "@/components/ui/table";
 import { SSH_KEY_TYPE_LABELS } from "@/server/services/compute/ssh-keys/schemas";
 import type { SshKeyView } from "@/server/services/compute/ssh-keys/ssh-keys";
 import { AddSshKeyDialog } from "./add-ssh-key-dialog";
@@ -57,9 +57,7 @@ export function SshKeysView({ teamId, canWrite, initialKeys }: { teamId: string;
             <Th className="hidden md:table-cell">Fingerprint</Th>
             <Th className="hidden lg:table-cell">Added</Th>
             {canWrite && (
-              <Th className="w-12">
-                <span className="sr-only">Actions</span>
-              </Th>
+              <ActionsTh className="w-12" />
             )}
           </TableHead>
           <TableBody>
