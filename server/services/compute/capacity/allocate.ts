@@ -4,7 +4,7 @@ import { isExclusionViolation } from "@/server/db/errors";
 import { newId } from "@/server/db/ids";
 import { allocations, type AllocationOwner } from "@/server/db/schema";
 import { CapacityError } from "./errors";
-import { preparedRowsOf, ts } from "@/server/db/sql";
+import { preparedRowsOf, rowsOf, ts } from "@/server/db/sql";
 
 export interface SlotRequest {
   regionId: string;
@@ -103,7 +103,10 @@ async function insertLocked(savepoint: Tx, placements: Placement[], r: SlotReque
   const rows = placements.flatMap((p) =>
     p.slots.map((slot) => sql`(${newId("alc")}, ${p.hostId}, ${slot}::int, ${ts(r.startsAt)}::timestamptz, ${endsAt}::timestamptz, ${r.teamId}, ${r.ownerType}, ${r.ownerId})`),
   );
-  await preparedRowsOf(
+  // Prepared only in the common shape (one host, at most its 8 GPUs), so that a connection keeps a
+  // handful of these statements rather than one per size of purchase.
+  const run = hostIds.length === 1 && rows.length <= 8 ? preparedRowsOf : rowsOf;
+  await run(
     savepoint,
     sql`
     insert into allocations (id, host_id, slot, starts_at, ends_at, team_id, owner_type, owner_id)
