@@ -17,6 +17,9 @@ export function ts(date: Date): string {
   return date.toISOString();
 }
 
+/** Statement names by query text, so that a hot call hashes nothing. */
+const statementNames = new Map<string, string>();
+
 /**
  * Rows of a raw query sent as a named prepared statement: on node-postgres it is parsed once per
  * connection and PostgreSQL may keep its plan, instead of both on every call. For the few hot
@@ -25,8 +28,6 @@ export function ts(date: Date): string {
  * n rows) becomes one statement per shape: keep such shapes few, since each connection keeps every
  * statement it has prepared for its whole life. PGlite runs the query as it would any other.
  */
-const statementNames = new Map<string, string>();
-
 export async function preparedRowsOf<T>(db: Db | Tx, query: SQL): Promise<T[]> {
   // drizzle's execute() has no way to name a statement; its session's prepareQuery has.
   const { dialect, session } = db as unknown as { dialect: PgDialect; session: PgSession };
