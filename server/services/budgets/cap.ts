@@ -3,6 +3,7 @@ import { formatUsd } from "@/components/ui/format";
 import { AppError } from "../errors";
 import { monthKey } from "../metering/cost";
 import { reserveTeamSpend, teamSpendOf } from "../metering/team-spend";
+import { refreshedEvery } from "../refreshed";
 import { accruingInstanceSpend, hardCaps } from "./budgets";
 
 /** `details.reason` of the error a hard cap refuses with; the public API answers 429 insufficient_quota. */
@@ -49,21 +50,6 @@ export interface BudgetCapCache {
 }
 
 export function createBudgetCapCache(db: Db, ttlMs = 1_000, nowMs: () => number = Date.now): BudgetCapCache {
-  let loadedAt = -Infinity;
-  let loading: Promise<Map<string, bigint>> | null = null;
-  let caps = new Map<string, bigint>();
-  const current = async () => {
-    if (nowMs() - loadedAt < ttlMs) return caps;
-    loading ??= hardCaps(db)
-      .then((rows) => {
-        caps = new Map([...rows].map(([teamId, cap]) => [teamId, cap.capNano]));
-        loadedAt = nowMs();
-        return caps;
-      })
-      .finally(() => {
-        loading = null;
-      });
-    return loading;
-  };
-  return { capOf: async (teamId) => (await current()).get(teamId) ?? null };
+  const caps = refreshedEvery(async () => new Map([...(await hardCaps(db))].map(([teamId, cap]) => [teamId, cap.capNano])), ttlMs, nowMs);
+  return { capOf: async (teamId) => (await caps.get()).get(teamId) ?? null };
 }

@@ -2,6 +2,7 @@ import { eq } from "drizzle-orm";
 import type { Db, Tx } from "@/server/db";
 import { instanceTypes, regions } from "@/server/db/schema";
 import { AppError } from "../../errors";
+import { refreshedEvery, type Refreshed } from "../../refreshed";
 
 export type InstanceTypeRow = typeof instanceTypes.$inferSelect;
 
@@ -20,17 +21,15 @@ export async function requireInstanceType(db: Db | Tx, instanceTypeId: string): 
 const CATALOG_TTL_MS = 10_000;
 
 interface CatalogCopy {
-  loadedAt: number;
-  generation: number;
-  loading: Promise<{ types: Map<string, InstanceTypeRow>; regionIds: Set<string> }>;
+  types: Map<string, InstanceTypeRow>;
+  regionIds: Set<string>;
 }
 
-const copies = new WeakMap<object, CatalogCopy>();
-let generation = 0;
+let copies = new WeakMap<Db, Refreshed<CatalogCopy>>();
 
 /** Drops every process-local copy of the catalog; seeding calls it. */
 export function forgetCatalogCopies(): void {
-  generation++;
+  copies = new WeakMap();
 }
 
 /**
@@ -44,18 +43,16 @@ export async function requireInstanceTypeAndRegion(db: Db, instanceTypeId: strin
   return { type, regionKnown: regionIds.has(regionId) };
 }
 
-function catalogCopy(db: Db): CatalogCopy["loading"] {
-  const now = Date.now();
-  const copy = copies.get(db);
-  if (copy && copy.generation === generation && now - copy.loadedAt < CATALOG_TTL_MS) return copy.loading;
-  const loading = Promise.all([db.select().from(instanceTypes), db.select({ id: regions.id }).from(regions)]).then(([typeRows, regionRows]) => ({
-    types: new Map(typeRows.map((t) => [t.id, t])),
-    regionIds: new Set(regionRows.map((r) => r.id)),
-  }));
-  copies.set(db, { loadedAt: now, generation, loading });
-  // A failed load is not kept: the next call tries again.
-  loading.catch(() => copies.delete(db));
-  return loading;
+function catalogCopy(db: Db): Promise<CatalogCopy> {
+  let copy = copies.get(db);
+  if (!copy) {
+    copy = refreshedEvery(async () => {
+      const [typeRows, regionRows] = await Promise.all([db.select().from(instanceTypes), db.select({ id: regions.id }).from(regions)]);
+      return { types: new Map(typeRows.map((t) => [t.id, t])), regionIds: new Set(regionRows.map((r) => r.id)) };
+    }, CATALOG_TTL_MS);
+    copies.set(db, copy);
+  }
+  return copy.get();
 }
 
 function unknownInstanceType(instanceTypeId: string): AppError {

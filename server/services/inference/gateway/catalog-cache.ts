@@ -1,5 +1,6 @@
 import type { Db } from "@/server/db";
 import { listModels, type CatalogModel } from "../../catalog/models";
+import { refreshedEvery } from "../../refreshed";
 
 export interface CatalogCache {
   get(id: string): Promise<CatalogModel | undefined>;
@@ -11,26 +12,9 @@ export interface CatalogCache {
  * costs no catalog query while an operator's new catalog still shows up within seconds.
  */
 export function createCatalogCache(db: Db, ttlMs = 5_000, nowMs: () => number = Date.now): CatalogCache {
-  let loadedAt = -Infinity;
-  let loading: Promise<Map<string, CatalogModel>> | null = null;
-  let byId = new Map<string, CatalogModel>();
-
-  const current = async () => {
-    if (nowMs() - loadedAt < ttlMs) return byId;
-    loading ??= listModels(db)
-      .then((rows) => {
-        byId = new Map(rows.map((row) => [row.id, row]));
-        loadedAt = nowMs();
-        return byId;
-      })
-      .finally(() => {
-        loading = null;
-      });
-    return loading;
-  };
-
+  const models = refreshedEvery(async () => new Map((await listModels(db)).map((row) => [row.id, row])), ttlMs, nowMs);
   return {
-    get: async (id) => (await current()).get(id),
-    list: async () => [...(await current()).values()],
+    get: async (id) => (await models.get()).get(id),
+    list: async () => [...(await models.get()).values()],
   };
 }
