@@ -7,7 +7,7 @@ import { computeContextOfKey, requireCompute, type ComputeContext, type ComputeS
 import type { Logger } from "@/server/services/context";
 import { AppError, type AppErrorCode } from "@/server/services/errors";
 import { GatewayError, invalidApiKey, invalidRequest, notFound } from "@/server/services/inference/gateway/errors";
-import { readJsonBody } from "@/server/services/inference/gateway/http";
+import { JsonReply, readJsonBody, type GatewayRequest } from "@/server/services/inference/gateway/http";
 import { touchKeyLastUsed, verifyApiKey, type VerifiedKey } from "@/server/services/keys/verify-key";
 
 /**
@@ -91,7 +91,7 @@ export function jsonBody(body: unknown): string {
  * The API key in the request's `Authorization: Bearer` header, verified (and its use recorded), or
  * the OpenAI-shaped 401 that says what is wrong with it. Scopes are the caller's to check.
  */
-export async function bearerKey(deps: { db: Db; now: () => Date; log: Logger }, request: Request): Promise<VerifiedKey> {
+export async function bearerKey(deps: { db: Db; now: () => Date; log: Logger }, request: GatewayRequest): Promise<VerifiedKey> {
   const match = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.get("authorization") ?? "");
   if (!match) throw invalidApiKey("You didn't provide an API key. Send it in the Authorization header: 'Authorization: Bearer YOUR_KEY'.");
   const now = deps.now();
@@ -105,7 +105,7 @@ export async function bearerKey(deps: { db: Db; now: () => Date; log: Logger }, 
 const ROOTS = new Set(["instances", "reservations", "instance-types", "regions"]);
 
 export function createComputeApi(deps: { db: Db; now: () => Date; log: Logger }, routes: ComputeRoute[]) {
-  async function authenticate(request: Request): Promise<ComputeContext> {
+  async function authenticate(request: GatewayRequest): Promise<ComputeContext> {
     const key = await bearerKey(deps, request);
     const [team] = await deps.db.select({ id: teams.id, name: teams.name, slug: teams.slug }).from(teams).where(eq(teams.id, key.teamId)).limit(1);
     if (!team) throw invalidApiKey("This API key's team no longer exists.");
@@ -123,7 +123,7 @@ export function createComputeApi(deps: { db: Db; now: () => Date; log: Logger },
       return ROOTS.has(path.split("/")[1] ?? "");
     },
 
-    async handle(request: Request, path: string, requestId: string): Promise<Response> {
+    async handle(request: GatewayRequest, path: string, requestId: string): Promise<JsonReply> {
       const method = request.method.toUpperCase();
       const matching = routes.filter((r) => r.pattern.test(path));
       if (matching.length === 0) throw notFound(`Unknown path ${path}.`);
@@ -151,10 +151,7 @@ export function createComputeApi(deps: { db: Db; now: () => Date; log: Logger },
           body,
           idempotencyKey,
         });
-        return new Response(jsonBody(result.body), {
-          status: result.status ?? 200,
-          headers: { "content-type": "application/json", "x-request-id": requestId },
-        });
+        return new JsonReply(result.body, result.status ?? 200, { "x-request-id": requestId }, jsonBody);
       } catch (error) {
         const failure = toApiError(error);
         if (failure) throw failure;

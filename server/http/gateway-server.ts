@@ -8,7 +8,7 @@ import { env, EnvError } from "@/server/env";
 import { CatalogError, loadCatalog, seedCatalog } from "@/server/services/catalog";
 import { exitOnSignals, onShutdown } from "@/server/shutdown";
 import { gatewayFromEnv } from "./gateway";
-import { serveFetch } from "./node-server";
+import { serveGateway } from "./node-server";
 
 async function main() {
   try {
@@ -23,7 +23,7 @@ async function main() {
   const gateway = await gatewayFromEnv(["/v1", "/api/v1"]);
   const port = Number(process.env.GATEWAY_PORT ?? 8080);
   const host = process.env.GATEWAY_HOST ?? "127.0.0.1";
-  const server = await serveFetch(gateway.handle, { port, host });
+  const server = await serveGateway(gateway.reply, { port, host });
   onShutdown(() => server.close(), 0);
   exitOnSignals();
   console.info(`Compute Console gateway listening on ${server.url}/v1`);

@@ -1,55 +1,76 @@
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Readable } from "node:stream";
+import { JsonReply, type GatewayReply, type GatewayRequest } from "@/server/services/inference/gateway/http";
 
-export type FetchHandler = (request: Request) => Promise<Response>;
+export type ReplyHandler = (request: GatewayRequest) => Promise<GatewayReply>;
 
-/** Headers, URL and an abort signal that fires when the client goes away before the answer is sent. */
-function requestInit(req: IncomingMessage, res: ServerResponse, origin: string) {
-  const controller = new AbortController();
-  // A client that goes away aborts the request, which cancels the work behind it.
-  res.on("close", () => {
-    if (!res.writableFinished) controller.abort();
-  });
-  const headers = new Headers();
-  for (const [name, value] of Object.entries(req.headers)) {
-    if (Array.isArray(value)) value.forEach((v) => headers.append(name, v));
-    else if (value !== undefined) headers.set(name, value);
-  }
-  return { url: new URL(req.url ?? "/", origin), init: { method: req.method, headers, signal: controller.signal } };
+function headerValue(value: string | string[] | undefined): string | null {
+  if (value === undefined) return null;
+  return Array.isArray(value) ? value.join(", ") : value;
 }
 
-/** Small bodies with a declared length are read at once: cheaper than bridging a web stream. */
-const BUFFERED_BODY_LIMIT = 256 * 1024;
+/**
+ * node:http's request as a GatewayRequest. Headers are read where node:http put them and the body
+ * is read only when asked for: a fetch `Request` would copy both first, which costs more than the
+ * gateway's own work on a small request.
+ */
+class NodeRequest implements GatewayRequest {
+  readonly url: string;
+  readonly method: string;
+  readonly signal: AbortSignal;
+  readonly headers: { get(name: string): string | null };
+  private stream: ReadableStream<Uint8Array> | undefined;
 
-async function toRequest(req: IncomingMessage, res: ServerResponse, origin: string): Promise<Request> {
-  const { url, init } = requestInit(req, res, origin);
-  if (req.method === "GET" || req.method === "HEAD") return new Request(url, init);
-  const declared = Number(req.headers["content-length"]);
-  if (declared >= 0 && declared <= BUFFERED_BODY_LIMIT) {
+  constructor(
+    private readonly req: IncomingMessage,
+    res: ServerResponse,
+    origin: string,
+  ) {
+    const target = req.url ?? "/";
+    // The common origin-form ("/v1/…") is joined as is; anything else is left to URL's rules.
+    this.url = target.startsWith("/") && !target.startsWith("//") ? origin + target : new URL(target, origin).href;
+    this.method = req.method ?? "GET";
+    const controller = new AbortController();
+    // A client that goes away aborts the request, which cancels the work behind it.
+    res.on("close", () => {
+      if (!res.writableFinished) controller.abort();
+    });
+    this.signal = controller.signal;
+    const headers: IncomingHttpHeaders = req.headers;
+    this.headers = { get: (name) => headerValue(headers[name.toLowerCase()]) };
+  }
+
+  get body(): ReadableStream<Uint8Array> | null {
+    if (this.method === "GET" || this.method === "HEAD") return null;
+    this.stream ??= Readable.toWeb(this.req) as ReadableStream<Uint8Array>;
+    return this.stream;
+  }
+
+  async arrayBuffer(): Promise<ArrayBuffer> {
     const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
-    return new Request(url, { ...init, body: Buffer.concat(chunks) });
+    for await (const chunk of this.req) chunks.push(chunk as Buffer);
+    const bytes = Buffer.concat(chunks);
+    return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
   }
-  // Required by Node's fetch for a streamed request body.
-  return new Request(url, { ...init, body: Readable.toWeb(req) as ReadableStream<Uint8Array>, duplex: "half" } as RequestInit);
 }
 
-async function writeResponse(response: Response, res: ServerResponse): Promise<void> {
+async function writeReply(reply: GatewayReply, res: ServerResponse): Promise<void> {
+  if (reply instanceof JsonReply) {
+    res.writeHead(reply.status, { ...reply.headers, "content-length": Buffer.byteLength(reply.text) });
+    res.end(reply.text);
+    return;
+  }
   const headers: Record<string, string | string[]> = {};
-  response.headers.forEach((value, name) => {
-    headers[name] = name === "set-cookie" ? response.headers.getSetCookie() : value;
+  reply.headers.forEach((value, name) => {
+    headers[name] = name === "set-cookie" ? reply.headers.getSetCookie() : value;
   });
-  res.writeHead(response.status, headers);
-  if (!response.body) {
+  res.writeHead(reply.status, headers);
+  if (!reply.body) {
     res.end();
     return;
   }
-  if (!response.headers.get("content-type")?.startsWith("text/event-stream")) {
-    res.end(Buffer.from(await response.arrayBuffer()));
-    return;
-  }
-  const reader = response.body.getReader();
+  const reader = reply.body.getReader();
   res.on("close", () => void reader.cancel().catch(() => {}));
   try {
     while (true) {
@@ -64,16 +85,16 @@ async function writeResponse(response: Response, res: ServerResponse): Promise<v
   }
 }
 
-/** Serves a fetch-style handler over node:http; for the standalone gateway and tests. */
-export async function serveFetch(
-  handler: FetchHandler,
+/** Serves the gateway's handler over node:http; for the standalone gateway and tests. */
+export async function serveGateway(
+  handler: ReplyHandler,
   options: { port: number; host: string },
 ): Promise<{ url: string; close(): Promise<void> }> {
   const server = createServer((req, res) => {
     const origin = `http://${req.headers.host ?? `${options.host}:${options.port}`}`;
-    toRequest(req, res, origin)
-      .then(handler)
-      .then((response) => writeResponse(response, res))
+    Promise.resolve()
+      .then(() => handler(new NodeRequest(req, res, origin)))
+      .then((reply) => writeReply(reply, res))
       .catch((error) => {
         console.error("request failed", error);
         if (!res.headersSent) res.writeHead(500, { "content-type": "application/json" });

@@ -3,6 +3,7 @@ import { nanoToUsd } from "@/server/services/compute/capacity/catalog";
 import type { Logger } from "@/server/services/context";
 import { GatewayError, invalidRequest, notFound, permissionDenied } from "@/server/services/inference/gateway/errors";
 import type { ExtraRoutes } from "@/server/services/inference/gateway/handler";
+import { JsonReply, type GatewayRequest } from "@/server/services/inference/gateway/http";
 import { parseUsageQuery, usageReport, type UsageGroup, type UsageRow } from "@/server/services/spend";
 import type { Measures } from "@/server/services/spend/rollup-query";
 import { bearerKey, jsonBody, toApiError } from "./compute-api";
@@ -43,7 +44,7 @@ function rowJson(groupBy: UsageGroup, row: UsageRow) {
 }
 
 export function createUsageApi(deps: { db: Db; now: () => Date; log: Logger }): ExtraRoutes {
-  async function teamOfKey(request: Request): Promise<string> {
+  async function teamOfKey(request: GatewayRequest): Promise<string> {
     const key = await bearerKey(deps, request);
     if (!key.scopes.includes("usage:read")) {
       throw permissionDenied("This API key lacks the 'usage:read' scope. Create a key with 'usage:read' in the console under API keys.", "insufficient_scope");
@@ -77,7 +78,7 @@ export function createUsageApi(deps: { db: Db; now: () => Date; log: Logger }): 
           group_by: query.groupBy,
           total: measuresJson(report.total),
         };
-        return new Response(jsonBody(body), { status: 200, headers: { "content-type": "application/json", "x-request-id": requestId } });
+        return new JsonReply(body, 200, { "x-request-id": requestId }, jsonBody);
       } catch (error) {
         const failure = toApiError(error);
         if (failure) throw failure;

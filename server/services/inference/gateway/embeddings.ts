@@ -1,7 +1,7 @@
 
 import { admit, resolveModel } from "./admission";
 import { invalidRequest, upstreamError } from "./errors";
-import { errorResponse, jsonResponse, toGatewayError } from "./http";
+import { errorReply, jsonReply, toGatewayError, type GatewayReply } from "./http";
 import type { EmbeddingBody } from "./schemas";
 import type { CallOptions, Tokenizer } from "./generate";
 import { recordRefusal, UsageTracker } from "./tracker";
@@ -14,7 +14,7 @@ export async function createEmbeddings(
   caller: GatewayCaller,
   body: EmbeddingBody,
   options: CallOptions,
-): Promise<Response> {
+): Promise<GatewayReply> {
   const startedMs = deps.now().getTime();
   const { requestId } = options;
   const inputs = typeof body.input === "string" ? [body.input] : body.input;
@@ -54,7 +54,7 @@ export async function createEmbeddings(
     tracker.outputTokensOverride = 0;
     await tracker.finish("ok", 200);
     const usage = tracker.usage();
-    return jsonResponse(
+    return jsonReply(
       {
         object: "list",
         data: result.vectors.map((vector, index) => ({
@@ -78,7 +78,7 @@ export async function createEmbeddings(
     if (tracker) await tracker.finish(options.signal.aborted ? "cancelled" : "error", failure.status);
     else recordRefusal(deps, caller, requestId, body.model, "embeddings", failure.status, startedMs);
     if (failure.status === 500) deps.log.error("embeddings failed", { requestId, error: String(error) });
-    return errorResponse(failure, requestId, headers);
+    return errorReply(failure, requestId, headers);
   }
 }
 

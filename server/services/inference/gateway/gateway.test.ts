@@ -138,6 +138,49 @@ describe("the official openai client against the gateway", () => {
   });
 });
 
+describe("the fetch-style handler the console mounts at /api/v1", () => {
+  // The client's requests go to `handle` as fetch Requests, the way Next.js passes them, not over
+  // the test server's socket (which uses `reply`).
+  const viaHandle = (apiKey: string) =>
+    new OpenAI({
+      baseURL: "http://console.test/api/v1",
+      apiKey,
+      maxRetries: 0,
+      fetch: (input, init) => gateway.gateway.handle(new Request(input as string | URL, init as RequestInit)),
+    });
+
+  it("answers, streams and meters the same as the standalone server", async () => {
+    const c = viaHandle(team.secret);
+    expect((await c.models.list()).data.map((m) => m.id)).toContain(CHAT_MODEL);
+    const { data, response } = await c.chat.completions
+      .create({ model: CHAT_MODEL, messages: [{ role: "user", content: "Tell me about GPUs" }], max_tokens: 20, seed: 7 })
+      .withResponse();
+    expect(response.headers.get("content-type")).toBe("application/json");
+    const direct = await client.chat.completions.create({ model: CHAT_MODEL, messages: [{ role: "user", content: "Tell me about GPUs" }], max_tokens: 20, seed: 7 });
+    expect(data.choices[0]!.message.content).toBe(direct.choices[0]!.message.content);
+    expect(await eventFor(response.headers.get("x-request-id"))).toMatchObject({ status: "ok", outputTokens: data.usage!.completion_tokens });
+
+    const stream = await c.chat.completions.create({ model: CHAT_MODEL, messages: [{ role: "user", content: "hi" }], max_tokens: 10, stream: true, stream_options: { include_usage: true } });
+    let usage: OpenAI.CompletionUsage | null | undefined;
+    for await (const chunk of stream) usage = chunk.usage ?? usage;
+    expect(usage?.completion_tokens).toBeGreaterThan(0);
+  });
+
+  it("refuses with OpenAI's errors and shape", async () => {
+    await expect(viaHandle("cc_sk_not-a-real-key").models.list()).rejects.toBeInstanceOf(OpenAI.AuthenticationError);
+    const response = await gateway.gateway.handle(
+      new Request("http://console.test/api/v1/chat/completions", {
+        method: "POST",
+        headers: { authorization: `Bearer ${team.secret}`, "content-type": "application/json" },
+        body: "{not json",
+      }),
+    );
+    expect(response.status).toBe(400);
+    expect(response.headers.get("x-request-id")).toMatch(/^req_/);
+    expect(await response.json()).toMatchObject({ error: { type: "invalid_request_error" } });
+  });
+});
+
 describe("bad input gets a 4xx and the server keeps serving", () => {
   const post = (path: string, body: BodyInit, headers: Record<string, string> = {}) =>
     fetch(`${gateway.url}/v1${path}`, {

@@ -2,7 +2,7 @@ import { EngineError, type ChatChunk, type ChatMessage, type CompletionChunk, ty
 import { admit, resolveModel } from "./admission";
 import type { CatalogModel } from "../../catalog/models";
 import { GatewayError, invalidRequest, upstreamError } from "./errors";
-import { errorResponse, jsonResponse, sseEvent, sseHeaders, toGatewayError } from "./http";
+import { errorReply, jsonReply, sseEvent, sseHeaders, toGatewayError, type GatewayReply } from "./http";
 import type { ChatCompletionBody, CompletionBody } from "./schemas";
 import { recordRefusal, UsageTracker } from "./tracker";
 import type { GatewayCaller, GatewayDeps } from "./types";
@@ -95,7 +95,7 @@ async function generate<TChunk extends { usage?: unknown }>(
     shape: StreamShape<TChunk>;
     countTokens: (text: string) => number;
   },
-): Promise<Response> {
+): Promise<GatewayReply> {
   const startedMs = deps.now().getTime();
   const { requestId } = options;
   let tracker!: UsageTracker;
@@ -127,7 +127,7 @@ async function generate<TChunk extends { usage?: unknown }>(
     // Refused before reaching a model (unknown model, limits, context length): metered at no cost.
     const failure = toGatewayError(error, requestId);
     recordRefusal(deps, caller, requestId, spec.modelId, spec.endpoint, failure.status, startedMs);
-    return errorResponse(failure, requestId);
+    return errorReply(failure, requestId);
   }
 
   const headers = { ...rateHeaders, "x-request-id": requestId };
@@ -138,7 +138,7 @@ async function generate<TChunk extends { usage?: unknown }>(
     const failure = engineFailure(error) ?? toGatewayError(error, requestId);
     await tracker.finish(options.signal.aborted ? "cancelled" : "error", failure.status);
     if (!(error instanceof EngineError)) deps.log.error("generation failed", { requestId, error: String(error) });
-    return errorResponse(failure, requestId, headers);
+    return errorReply(failure, requestId, headers);
   }
 
   const { shape } = spec;
@@ -159,10 +159,10 @@ async function generate<TChunk extends { usage?: unknown }>(
     } catch (error) {
       const failure = engineFailure(error) ?? toGatewayError(error, requestId);
       await tracker.finish(options.signal.aborted ? "cancelled" : "error", failure.status);
-      return errorResponse(failure, requestId, headers);
+      return errorReply(failure, requestId, headers);
     }
     await tracker.finish("ok", 200);
-    return jsonResponse(shape.assemble(chunks, tracker.usage(), finish), 200, headers);
+    return jsonReply(shape.assemble(chunks, tracker.usage(), finish), 200, headers);
   }
 
   const body = new ReadableStream<Uint8Array>({
@@ -215,7 +215,7 @@ export function createChatCompletion(
   caller: GatewayCaller,
   body: ChatCompletionBody,
   options: CallOptions,
-): Promise<Response> {
+): Promise<GatewayReply> {
   const created = Math.floor(deps.now().getTime() / 1000);
   const id = `chatcmpl-${options.requestId.slice(4)}`;
   const messages: ChatMessage[] = body.messages.map((m) => ({ ...m, content: m.content ?? null }));
@@ -304,7 +304,7 @@ export function createCompletion(
   caller: GatewayCaller,
   body: CompletionBody,
   options: CallOptions,
-): Promise<Response> {
+): Promise<GatewayReply> {
   const created = Math.floor(deps.now().getTime() / 1000);
   const id = `cmpl-${options.requestId.slice(4)}`;
   const prompt = Array.isArray(body.prompt) ? body.prompt[0]! : body.prompt;

@@ -3,7 +3,7 @@ import { touchKeyLastUsed, verifyApiKey } from "../../keys/verify-key";
 import { createEmbeddings } from "./embeddings";
 import { GatewayError, invalidApiKey, invalidRequest, notFound, permissionDenied } from "./errors";
 import { createChatCompletion, createCompletion, type CallOptions, type Tokenizer } from "./generate";
-import { errorResponse, jsonResponse, readJsonBody, toGatewayError } from "./http";
+import { errorReply, jsonReply, readJsonBody, toGatewayError, toResponse, type GatewayReply, type GatewayRequest } from "./http";
 import { getPublicModel, listPublicModels } from "./models";
 import { chatCompletionBody, completionBody, describeIssue, embeddingBody } from "./schemas";
 import { recordRefusal } from "./tracker";
@@ -20,7 +20,7 @@ export interface GatewayHandlerOptions {
 
 export interface ExtraRoutes {
   handles(path: string): boolean;
-  handle(request: Request, path: string, requestId: string): Promise<Response>;
+  handle(request: GatewayRequest, path: string, requestId: string): Promise<GatewayReply>;
 }
 
 function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {
@@ -33,13 +33,14 @@ function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {
 }
 
 /**
- * The public OpenAI-compatible API as a plain `Request → Response` function, so that it can be
- * mounted in Next.js or served alone. Every response carries `x-request-id`.
+ * The public OpenAI-compatible API as a plain `Request → Response` function (`handle`), so that it
+ * can be mounted in Next.js, and as `reply` for the standalone server, which writes JSON answers
+ * without making `Response` objects. Every answer carries `x-request-id`.
  */
 export function createGatewayHandler(deps: GatewayDeps, options: GatewayHandlerOptions) {
   const bases = options.basePaths.map((b) => b.replace(/\/+$/, ""));
 
-  async function authenticate(request: Request, scope: string | null): Promise<GatewayCaller> {
+  async function authenticate(request: GatewayRequest, scope: string | null): Promise<GatewayCaller> {
     const header = request.headers.get("authorization") ?? "";
     const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
     if (!match) {
@@ -63,7 +64,7 @@ export function createGatewayHandler(deps: GatewayDeps, options: GatewayHandlerO
     return { teamId: key.teamId, source: "api", apiKey: key, userId: null };
   }
 
-  const routes: Record<string, (caller: GatewayCaller, body: unknown, call: CallOptions) => Promise<Response>> = {
+  const routes: Record<string, (caller: GatewayCaller, body: unknown, call: CallOptions) => Promise<GatewayReply>> = {
     "/chat/completions": (caller, body, call) =>
       createChatCompletion(deps, options.tokenizer, caller, parseBody(chatCompletionBody, body), call),
     "/completions": (caller, body, call) => createCompletion(deps, options.tokenizer, caller, parseBody(completionBody, body), call),
@@ -71,7 +72,7 @@ export function createGatewayHandler(deps: GatewayDeps, options: GatewayHandlerO
   };
 
   /** Reads the body and runs the route for an authenticated caller; a refusal is still metered. */
-  async function serve(caller: GatewayCaller, request: Request, path: string, call: CallOptions): Promise<Response> {
+  async function serve(caller: GatewayCaller, request: GatewayRequest, path: string, call: CallOptions): Promise<GatewayReply> {
     let body: unknown;
     try {
       body = await readJsonBody(request, deps.limits.maxBodyBytes);
@@ -85,13 +86,13 @@ export function createGatewayHandler(deps: GatewayDeps, options: GatewayHandlerO
     }
   }
 
-  function failed(error: unknown, requestId: string): Response {
+  function failed(error: unknown, requestId: string): GatewayReply {
     const failure = toGatewayError(error, requestId);
     if (failure.status >= 500) deps.log.error("gateway request failed", { requestId, error: String((error as Error)?.stack ?? error) });
-    return errorResponse(failure, requestId);
+    return errorReply(failure, requestId);
   }
 
-  async function handle(request: Request): Promise<Response> {
+  async function reply(request: GatewayRequest): Promise<GatewayReply> {
     const requestId = `req_${randomBase62(24)}`;
     try {
       const url = new URL(request.url);
@@ -109,7 +110,7 @@ export function createGatewayHandler(deps: GatewayDeps, options: GatewayHandlerO
           path === "/models"
             ? await listPublicModels(deps, caller)
             : await getPublicModel(deps, caller, decodeURIComponent(path.slice("/models/".length)));
-        return jsonResponse(body, 200, { "x-request-id": requestId });
+        return jsonReply(body, 200, { "x-request-id": requestId });
       }
 
       if (!routes[path]) throw notFound(`Unknown path ${base}${path}. See GET ${base}/models for what this API serves.`);
@@ -129,13 +130,13 @@ export function createGatewayHandler(deps: GatewayDeps, options: GatewayHandlerO
   async function chatAs(caller: GatewayCaller, request: Request): Promise<Response> {
     const requestId = `req_${randomBase62(24)}`;
     try {
-      return await serve(caller, request, "/chat/completions", { requestId, signal: request.signal });
+      return toResponse(await serve(caller, request, "/chat/completions", { requestId, signal: request.signal }));
     } catch (error) {
-      return failed(error, requestId);
+      return toResponse(failed(error, requestId));
     }
   }
 
-  return { handle, chatAs };
+  return { handle: async (request: Request) => toResponse(await reply(request)), reply, chatAs };
 }
 
 const ENDPOINTS: Record<string, string> = { "/chat/completions": "chat", "/completions": "completions", "/embeddings": "embeddings" };

@@ -8,6 +8,7 @@ import { createCatalogCache } from "./catalog-cache";
 import { createEngineRouter } from "./engine-router";
 import type { Tokenizer } from "./generate";
 import { createGatewayHandler, type ExtraRoutes } from "./handler";
+import type { GatewayReply, GatewayRequest } from "./http";
 import type { RateLimiter } from "./rate-limit";
 import type { GatewayCaller, GatewayDeps, GatewayLimits } from "./types";
 import type { UpstreamTimeouts } from "./upstream";
@@ -33,6 +34,8 @@ export interface GatewayOptions {
 
 export interface Gateway {
   handle(request: Request): Promise<Response>;
+  /** `handle` for servers that write JSON answers themselves (the standalone gateway). */
+  reply(request: GatewayRequest): Promise<GatewayReply>;
   /** The playground's door: a chat completion billed to a caller the console has authorised. */
   chatAs(caller: GatewayCaller, request: Request): Promise<Response>;
   deps: GatewayDeps;
@@ -57,9 +60,10 @@ export function createGateway(options: GatewayOptions): Gateway {
     budgets: createBudgetCapCache(options.db),
     limits: options.limits,
   };
-  const { handle, chatAs } = createGatewayHandler(deps, { basePaths: options.basePaths, tokenizer: options.tokenizer, extra: options.extra });
+  const { handle, reply, chatAs } = createGatewayHandler(deps, { basePaths: options.basePaths, tokenizer: options.tokenizer, extra: options.extra });
   return {
     handle,
+    reply,
     chatAs,
     deps,
     tokenizer: options.tokenizer,

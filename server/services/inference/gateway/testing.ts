@@ -1,5 +1,5 @@
 import type { Db } from "@/server/db";
-import { serveFetch } from "@/server/http/node-server";
+import { serveGateway } from "@/server/http/node-server";
 import { loadCatalog, seedCatalog, type Catalog } from "../../catalog";
 import type { Logger } from "../../context";
 import { createKey } from "../../keys/create-key";
@@ -36,7 +36,7 @@ export async function startTestGateway(
     usageFlushIntervalMs: 20,
     extra: options.extra,
   });
-  const server = await serveFetch(gateway.handle, { port: 0, host: "127.0.0.1" });
+  const server = await serveGateway(gateway.reply, { port: 0, host: "127.0.0.1" });
   return {
     url: server.url,
     gateway,
