@@ -9,7 +9,8 @@
  *
  * Database: PostgreSQL when BENCH_DATABASE_URL names a server (a fresh database is created and
  * dropped), else a fresh embedded PGlite directory. Results: bench/results/gateway-*.json and .md.
- * Environment: BENCH_DURATION_MS (default 5000), BENCH_CONCURRENCY (default "1,16,64").
+ * Environment: BENCH_DURATION_MS (default 5000), BENCH_CONCURRENCY (default "1,16,64"),
+ * BENCH_SKIP_NEXT=1 to leave out the Next.js mount while working on the gateway (no report is saved).
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -110,6 +111,19 @@ async function main() {
           status: "available",
           backends: [{ engine: "openai-compatible", base_url: `http://127.0.0.1:${ENGINE_PORT}/v1`, upstream_model: "local-chat" }],
         },
+        {
+          id: "bench/local-chat",
+          display_name: "Bench local chat",
+          family: "Bench",
+          description: "The same engine inside the gateway's process, for the gateway benchmark.",
+          context_window: 8192,
+          max_output_tokens: 1024,
+          modalities: ["text"],
+          endpoints: ["chat", "completions"],
+          pricing: { input_per_million: 0.18, output_per_million: 0.18 },
+          status: "available",
+          backends: [{ engine: "local" }],
+        },
       ],
     }),
   );
@@ -135,6 +149,7 @@ async function main() {
     max_tokens: 32,
     temperature: 0,
   });
+  const localBody = body.replace("bench/upstream-chat", "bench/local-chat");
   const serverEnv = {
     ...dbEnv,
     CATALOG_FILE: catalogFile,
@@ -142,28 +157,34 @@ async function main() {
     TEAM_TOKENS_PER_MINUTE: "1000000000",
     AUTH_SECRET: randomBase62(40),
     NODE_ENV: "production",
+    LOCAL_ENGINE_TOKENS_PER_SECOND: "0",
   };
 
   const watched: Record<string, number | undefined> = {};
   watched.engine = start("engine", process.execPath, ["--import", "tsx", "bench/engine.ts"], { ENGINE_PORT: String(ENGINE_PORT) }).pid;
   await waitFor(`http://127.0.0.1:${ENGINE_PORT}/health`);
 
-  const targets: Record<string, { url: string; headers: Record<string, string> }> = {
+  const targets: Record<string, { url: string; headers: Record<string, string>; body?: string }> = {
     direct: { url: `http://127.0.0.1:${ENGINE_PORT}/v1/chat/completions`, headers: { "content-type": "application/json" } },
     standalone: {
       url: `http://127.0.0.1:${GATEWAY_PORT}/v1/chat/completions`,
       headers: { "content-type": "application/json", authorization: `Bearer ${secret}` },
+    },
+    inProcess: {
+      url: `http://127.0.0.1:${GATEWAY_PORT}/v1/chat/completions`,
+      headers: { "content-type": "application/json", authorization: `Bearer ${secret}` },
+      body: localBody,
     },
     next: {
       url: `http://127.0.0.1:${NEXT_PORT}/api/v1/chat/completions`,
       headers: { "content-type": "application/json", authorization: `Bearer ${secret}` },
     },
   };
-  const results: Record<string, Record<number, LoadResult & { cpuUsPerRequest?: Record<string, number> }>> = { direct: {}, standalone: {}, next: {} };
+  const results: Record<string, Record<number, LoadResult & { cpuUsPerRequest?: Record<string, number> }>> = { direct: {}, standalone: {}, inProcess: {}, next: {} };
   const run = async (target: string, concurrency: number) => {
     // CPU per request of each server process, over the measured run and its warm-up.
     const cpuBefore = Object.fromEntries(Object.entries(watched).map(([name, pid]) => [name, cpuSeconds(pid)]));
-    const result = await load({ ...targets[target], body, concurrency, durationMs: DURATION_MS, warmupMs: 1000 });
+    const result = await load({ body, ...targets[target], concurrency, durationMs: DURATION_MS, warmupMs: 1000 });
     const served = result.requests * ((DURATION_MS + 1000) / DURATION_MS);
     const cpuUsPerRequest = Object.fromEntries(
       Object.entries(watched)
@@ -189,6 +210,7 @@ async function main() {
   await waitFor(`http://127.0.0.1:${GATEWAY_PORT}/v1/models`);
   watched.gateway = gateway.pid;
   for (const c of CONCURRENCY) await run("standalone", c);
+  for (const c of CONCURRENCY) await run("inProcess", c);
   delete watched.gateway;
 
   // The flood: none of these may reach the engine, and unknown keys cost one lookup each at most.
@@ -209,6 +231,11 @@ async function main() {
   await stop(gateway);
   console.log(`flood: 2000 malformed keys at ${malformedRate}/s, 2000 unknown keys at ${unknownRate}/s → ${floodEngineCalls} engine calls`);
 
+  if (process.env.BENCH_SKIP_NEXT) {
+    if (fresh) await fresh.drop();
+    rmSync(work, { recursive: true, force: true });
+    return;
+  }
   if (!existsSync(".next/BUILD_ID")) {
     console.log("building the console for the Next.js mount (npx next build) …");
     await new Promise((resolve, reject) =>

@@ -29,7 +29,7 @@ import type { Db } from "../server/db";
 import { apiKeys } from "../server/db/schema";
 import { rowsOf } from "../server/db/sql";
 import { createFreshDatabase } from "../server/db/testing/postgres";
-import { serveFetch } from "../server/http/node-server";
+import { serveGateway } from "../server/http/node-server";
 import { createUsageApi } from "../server/http/usage-routes";
 import { loadCatalog, seedCatalog } from "../server/services/catalog";
 import { loadComputeCatalog, seedComputeCatalog } from "../server/services/compute/fleet";
@@ -293,7 +293,7 @@ async function main() {
       extra: createUsageApi({ db, now: () => new Date(), log: quiet }),
     });
     closeGateway = () => gateway.close();
-    server = await serveFetch(gateway.handle, { port: 0, host: "127.0.0.1" });
+    server = await serveGateway(gateway.reply, { port: 0, host: "127.0.0.1" });
     const http: Record<string, ReturnType<typeof stats>> = {};
     for (const groupBy of ["day", "model"] as UsageGroup[]) {
       http[groupBy] = await measure(async (t) => {
