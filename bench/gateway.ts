@@ -4,7 +4,8 @@
  * The local engine runs as its own HTTP server at zero pacing (the "direct" target). The same
  * model is put in the catalog behind an openai-compatible backend pointing at it, and served by
  * the standalone gateway (`npm run gateway`) and by the console's Next.js mount (`next start`).
- * A separate load-generator process (bench/load.ts) drives each target at concurrency 1, 16 and 64.
+ * The standalone gateway also serves it from the same engine inside its own process (a `local`
+ * backend), which separates the gateway's own work from the cost of the extra HTTP hop. A separate load-generator process (bench/load.ts) drives each target at concurrency 1, 16 and 64.
  * Then a flood of malformed and unknown keys shows that none reaches the engine.
  *
  * Database: PostgreSQL when BENCH_DATABASE_URL names a server (a fresh database is created and
@@ -31,6 +32,8 @@ const ENGINE_PORT = 18088;
 const GATEWAY_PORT = 18080;
 const NEXT_PORT = 18000;
 const children: ChildProcess[] = [];
+// Next.js itself rather than through npx, so that stopping the child stops the server.
+const NEXT_BIN = "node_modules/next/dist/bin/next";
 
 function start(name: string, command: string, args: string[], env: Record<string, string>): ChildProcess {
   const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
@@ -237,25 +240,32 @@ async function main() {
     return;
   }
   if (!existsSync(".next/BUILD_ID")) {
-    console.log("building the console for the Next.js mount (npx next build) …");
+    console.log("building the console for the Next.js mount (next build) …");
     await new Promise((resolve, reject) =>
-      start("build", "npx", ["next", "build"], {}).once("exit", (code) => (code === 0 ? resolve(null) : reject(new Error("build failed")))),
+      start("build", process.execPath, [NEXT_BIN, "build"], {}).once("exit", (code) => (code === 0 ? resolve(null) : reject(new Error("build failed")))),
     );
   }
-  const next = start("next", "npx", ["next", "start", "-H", "127.0.0.1", "-p", String(NEXT_PORT)], serverEnv);
+  const next = start("next", process.execPath, [NEXT_BIN, "start", "-H", "127.0.0.1", "-p", String(NEXT_PORT)], serverEnv);
   await waitFor(`http://127.0.0.1:${NEXT_PORT}/api/v1/models`);
   for (const c of CONCURRENCY) await run("next", c);
   await stop(next);
 
+  const versus = (target: LoadResult, direct: LoadResult) => ({
+    rps: target.rps,
+    p50: target.p50,
+    p99: target.p99,
+    addedP50: +(target.p50 - direct.p50).toFixed(3),
+    addedP99: +(target.p99 - direct.p99).toFixed(3),
+    throughputVsDirect: +(target.rps / direct.rps).toFixed(3),
+  });
   const summary = CONCURRENCY.map((c) => {
     const d = results.direct![c]!;
-    const s = results.standalone![c]!;
-    const n = results.next![c]!;
     return {
       concurrency: c,
       direct: { rps: d.rps, p50: d.p50, p99: d.p99 },
-      standalone: { rps: s.rps, p50: s.p50, p99: s.p99, addedP50: +(s.p50 - d.p50).toFixed(3), addedP99: +(s.p99 - d.p99).toFixed(3), throughputVsDirect: +(s.rps / d.rps).toFixed(3) },
-      next: { rps: n.rps, p50: n.p50, p99: n.p99, addedP50: +(n.p50 - d.p50).toFixed(3), addedP99: +(n.p99 - d.p99).toFixed(3), throughputVsDirect: +(n.rps / d.rps).toFixed(3) },
+      standalone: versus(results.standalone![c]!, d),
+      inProcess: versus(results.inProcess![c]!, d),
+      next: versus(results.next![c]!, d),
     };
   });
   const report = {
@@ -280,17 +290,20 @@ async function main() {
     "",
     `${report.machine.cpus} CPUs (${report.machine.model}), Node ${report.machine.node}, database ${report.database}, ${DURATION_MS / 1000}s per run after 1s warm-up. ${report.request}.`,
     "",
-    "| concurrency | direct req/s | direct p50 / p99 ms | standalone req/s (vs direct) | added p50 / p99 ms | Next.js mount req/s (vs direct) | added p50 / p99 ms |",
-    "|---:|---:|---:|---:|---:|---:|---:|",
-    ...summary.map(
-      (r) =>
-        `| ${r.concurrency} | ${r.direct.rps.toFixed(0)} | ${r.direct.p50.toFixed(2)} / ${r.direct.p99.toFixed(2)} | ${r.standalone.rps.toFixed(0)} (${(r.standalone.throughputVsDirect * 100).toFixed(0)}%) | ${r.standalone.addedP50.toFixed(2)} / ${r.standalone.addedP99.toFixed(2)} | ${r.next.rps.toFixed(0)} (${(r.next.throughputVsDirect * 100).toFixed(0)}%) | ${r.next.addedP50.toFixed(2)} / ${r.next.addedP99.toFixed(2)} |`,
-    ),
+    "Requests/s (share of direct) and latency added to direct's p50 / p99 in ms:",
+    "",
+    "| concurrency | direct req/s | direct p50 / p99 ms | standalone, relaying to the engine | added | standalone, engine in its process | added | Next.js mount, relaying | added |",
+    "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ...summary.map((r) => {
+      const cells = (t: ReturnType<typeof versus>) =>
+        `${t.rps.toFixed(0)} (${(t.throughputVsDirect * 100).toFixed(0)}%) | ${t.addedP50.toFixed(2)} / ${t.addedP99.toFixed(2)}`;
+      return `| ${r.concurrency} | ${r.direct.rps.toFixed(0)} | ${r.direct.p50.toFixed(2)} / ${r.direct.p99.toFixed(2)} | ${cells(r.standalone)} | ${cells(r.inProcess)} | ${cells(r.next)} |`;
+    }),
     "",
     "CPU per request (µs, from /proc, warm-up included): " +
       CONCURRENCY.map(
         (c) =>
-          `c=${c}: engine ${results.direct![c]!.cpuUsPerRequest?.engine ?? "?"} direct; engine ${results.standalone![c]!.cpuUsPerRequest?.engine ?? "?"} + gateway ${results.standalone![c]!.cpuUsPerRequest?.gateway ?? "?"} through the standalone gateway`,
+          `c=${c}: engine ${results.direct![c]!.cpuUsPerRequest?.engine ?? "?"} direct; engine ${results.standalone![c]!.cpuUsPerRequest?.engine ?? "?"} + gateway ${results.standalone![c]!.cpuUsPerRequest?.gateway ?? "?"} relayed; gateway ${results.inProcess![c]!.cpuUsPerRequest?.gateway ?? "?"} with the engine in its process`,
       ).join("; ") +
       ".",
     "",

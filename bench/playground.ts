@@ -21,6 +21,8 @@ const WARMUP = 3;
 const PORT = 18100;
 const BASE = `http://127.0.0.1:${PORT}`;
 const children: ChildProcess[] = [];
+// Next.js itself rather than through npx, so that stopping the child stops the server.
+const NEXT_BIN = "node_modules/next/dist/bin/next";
 
 function start(command: string, args: string[], env: Record<string, string>): ChildProcess {
   const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ["ignore", "ignore", "pipe"] });
@@ -63,12 +65,12 @@ async function main() {
   const serverUrl = process.env.BENCH_DATABASE_URL;
   const fresh = serverUrl ? await createFreshDatabase(serverUrl, { prefix: "cc_bench" }) : null;
   if (!existsSync(".next/BUILD_ID")) {
-    console.log("building the console (npx next build) …");
+    console.log("building the console (next build) …");
     await new Promise((resolve, reject) =>
-      start("npx", ["next", "build"], {}).once("exit", (code) => (code === 0 ? resolve(null) : reject(new Error("build failed")))),
+      start(process.execPath, [NEXT_BIN, "build"], {}).once("exit", (code) => (code === 0 ? resolve(null) : reject(new Error("build failed")))),
     );
   }
-  start("npx", ["next", "start", "-H", "127.0.0.1", "-p", String(PORT)], {
+  start(process.execPath, [NEXT_BIN, "start", "-H", "127.0.0.1", "-p", String(PORT)], {
     ...(fresh ? { DATABASE_URL: fresh.url } : { DATA_DIR: path.join(work, "data"), DATABASE_URL: "" }),
     AUTH_SECRET: randomBase62(40),
     AUTH_TRUST_HOST: "true",
