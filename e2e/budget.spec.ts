@@ -4,7 +4,7 @@
  * why, and the bell carries the alerts.
  */
 import OpenAI from "openai";
-import { expect, signUp, test, trpcGet, trpcPost, uniqueId } from "./fixtures";
+import { buyCapacityBlock, expect, signUp, test, trpcGet, trpcPost, uniqueId } from "./fixtures";
 
 test("a hard cap set in the console stops API spend, and the console says why", async ({ page, context, baseURL }) => {
   test.setTimeout(90_000);
@@ -17,26 +17,7 @@ test("a hard cap set in the console stops API spend, and the console says why", 
   await ask();
 
   // $1.90 of spend: a 2-hour block of 1× L40S, bought through the console's own procedure.
-  const start = new Date(Math.ceil(Date.now() / 3_600_000) * 3_600_000 + 48 * 3_600_000);
-  const [offer] = await trpcGet<{ regionId: string; startsAt: string; endsAt: string; priceNano: string }[]>(context.request, "reservations.search", {
-    teamId,
-    instanceTypeId: "gpu-1x-l40s",
-    instanceCount: 1,
-    durationHours: 2,
-    earliestStart: start.toISOString(),
-    latestEnd: new Date(start.getTime() + 7 * 86_400_000).toISOString(),
-  });
-  await trpcPost(context.request, "reservations.purchase", {
-    teamId,
-    name: "Cap block",
-    regionId: offer!.regionId,
-    instanceTypeId: "gpu-1x-l40s",
-    instanceCount: 1,
-    startsAt: offer!.startsAt,
-    endsAt: offer!.endsAt,
-    priceNano: offer!.priceNano,
-    idempotencyKey: `e2e-${uniqueId()}`,
-  });
+  await buyCapacityBlock(context.request, teamId, { name: "Cap block", instanceTypeId: "gpu-1x-l40s", instanceCount: 1, hours: 2 });
 
   await page.goto(`/${team.slug}/spend`);
   const card = page.getByRole("region", { name: "Monthly budget" });

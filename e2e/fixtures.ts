@@ -300,6 +300,39 @@ export async function trpcGet<T>(request: APIRequestContext, path: string, input
   return ((await response.json()) as Json<T>).result.data.json;
 }
 
+/**
+ * Buys a capacity block through the console's own procedures, as the signed-in user of `request`:
+ * the first offering of `hours` hours that starts two days from the next full hour or later.
+ */
+export async function buyCapacityBlock(
+  request: APIRequestContext,
+  teamId: string,
+  block: { name: string; instanceTypeId: string; instanceCount: number; hours: number },
+): Promise<{ priceNano: bigint }> {
+  const start = new Date(Math.ceil(Date.now() / 3_600_000) * 3_600_000 + 48 * 3_600_000);
+  const [offer] = await trpcGet<{ regionId: string; startsAt: string; endsAt: string; priceNano: string }[]>(request, "reservations.search", {
+    teamId,
+    instanceTypeId: block.instanceTypeId,
+    instanceCount: block.instanceCount,
+    durationHours: block.hours,
+    earliestStart: start.toISOString(),
+    latestEnd: new Date(start.getTime() + 7 * 86_400_000).toISOString(),
+  });
+  expect(offer, `no offering of ${block.instanceCount}× ${block.instanceTypeId} for ${block.hours} hours`).toBeDefined();
+  await trpcPost(request, "reservations.purchase", {
+    teamId,
+    name: block.name,
+    regionId: offer!.regionId,
+    instanceTypeId: block.instanceTypeId,
+    instanceCount: block.instanceCount,
+    startsAt: offer!.startsAt,
+    endsAt: offer!.endsAt,
+    priceNano: offer!.priceNano,
+    idempotencyKey: `e2e-${uniqueId()}`,
+  });
+  return { priceNano: BigInt(offer!.priceNano) };
+}
+
 /** Where the mail sink (e2e/mail-sink.ts, started by playwright.config.ts) shows what it received. */
 const MAIL_SINK_URL = `http://127.0.0.1:${Number(process.env.E2E_PORT ?? 3100) + 2}`;
 

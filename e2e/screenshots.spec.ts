@@ -7,9 +7,11 @@
 import path from "node:path";
 import type { BrowserContext, BrowserContextOptions, Page } from "@playwright/test";
 import {
+  buyCapacityBlock,
   consoleLinkIn,
   inviteAndJoin,
   newUser,
+  publicKeyForTest,
   signUp,
   teamIdOf,
   test as base,
@@ -32,7 +34,8 @@ const test = base.extend<object, { adminTeam: AdminTeam }>({
   /**
    * Made once per worker, so that every variant shows the same thing: an owner whose team has two
    * members who joined by invitation (one whose role was then changed), an invitation still
-   * pending, an API key, and so a few events in the audit log; plus unused links from mails.
+   * pending, an API key, an SSH key, a running instance and a capacity block, and so a few events in
+   * the audit log; plus unused links from mails.
    */
   adminTeam: [
     async ({ browser }, provide, workerInfo) => {
@@ -56,6 +59,9 @@ const test = base.extend<object, { adminTeam: AdminTeam }>({
         const linId = members.find((m) => m.email === lin.account.user.email)!.userId;
         await trpcPost(page.request, "members.changeRole", { teamId, memberId: linId, role: "billing" });
         await trpcPost(page.request, "keys.create", { teamId, name: "CI deploys", scopes: ["inference"] });
+        const sshKey = await trpcPost<{ id: string }>(page.request, "sshKeys.add", { teamId, name: "laptop", publicKey: publicKeyForTest(`ada-${uniqueId()}@e2e`).publicKey });
+        await trpcPost(page.request, "instances.launch", { teamId, name: "train-1", instanceTypeId: "gpu-1x-h100-sxm", regionId: "us-east-1", image: "ubuntu-22.04-cuda-12.4", sshKeyIds: [sshKey.id] });
+        await buyCapacityBlock(page.request, teamId, { name: "Pre-training block", instanceTypeId: "gpu-8x-h100-sxm", instanceCount: 2, hours: 72 });
 
         const pending = newUser({ firstName: "Pat" });
         await trpcPost(page.request, "invitations.create", { teamId, email: pending.email, role: "developer" });
@@ -129,12 +135,16 @@ for (const variant of variants) {
       await capture(page, `/no-such-team-${uniqueId()}`, `not-found-${variant.name}.png`);
     });
 
-    test("team administration pages", async ({ openContext, adminTeam }) => {
+    test("team pages with data", async ({ openContext, adminTeam }) => {
       const { team, storageState } = adminTeam;
       const page = await (await openContext({ viewport: variant.viewport, storageState })).newPage();
       await page.emulateMedia({ colorScheme: variant.colorScheme });
       await capture(page, `/${team.slug}/members`, `members-${variant.name}.png`);
       await capture(page, `/${team.slug}/audit`, `audit-${variant.name}.png`);
+      await capture(page, `/${team.slug}/keys`, `keys-${variant.name}.png`);
+      await capture(page, `/${team.slug}/ssh-keys`, `ssh-keys-${variant.name}.png`);
+      await capture(page, `/${team.slug}/instances`, `instances-${variant.name}.png`);
+      await capture(page, `/${team.slug}/reservations`, `reservations-${variant.name}.png`);
     });
   });
 }

@@ -9,7 +9,7 @@ import { readFileSync } from "node:fs";
 import OpenAI from "openai";
 import type { Download, Page } from "@playwright/test";
 import { formatUsd } from "../components/ui/format";
-import { expect, heading, signUp, test, trpcGet, trpcPost, uniqueId } from "./fixtures";
+import { buyCapacityBlock, expect, heading, signUp, test, trpcGet, trpcPost, uniqueId } from "./fixtures";
 
 const LLAMA_8B = "meta-llama/llama-3.1-8b-instruct";
 const LLAMA_70B = "meta-llama/llama-3.1-70b-instruct";
@@ -67,27 +67,8 @@ test("the spend page shows seeded usage exactly, narrows to a row, and exports m
   });
   expect(played.ok()).toBe(true);
   const playground = (await played.json()) as { usage: { prompt_tokens: number; completion_tokens: number } };
-  const start = new Date(Math.ceil(Date.now() / 3_600_000) * 3_600_000 + 48 * 3_600_000);
-  const [offer] = await trpcGet<{ regionId: string; startsAt: string; endsAt: string; priceNano: string }[]>(context.request, "reservations.search", {
-    teamId,
-    instanceTypeId: "gpu-1x-l40s",
-    instanceCount: 1,
-    durationHours: 2,
-    earliestStart: start.toISOString(),
-    latestEnd: new Date(start.getTime() + 7 * 86_400_000).toISOString(),
-  });
-  expect(BigInt(offer!.priceNano)).toBe(BLOCK_NANO);
-  await trpcPost(context.request, "reservations.purchase", {
-    teamId,
-    name: "Spend block",
-    regionId: offer!.regionId,
-    instanceTypeId: "gpu-1x-l40s",
-    instanceCount: 1,
-    startsAt: offer!.startsAt,
-    endsAt: offer!.endsAt,
-    priceNano: offer!.priceNano,
-    idempotencyKey: `e2e-${uniqueId()}`,
-  });
+  const block = await buyCapacityBlock(context.request, teamId, { name: "Spend block", instanceTypeId: "gpu-1x-l40s", instanceCount: 1, hours: 2 });
+  expect(block.priceNano).toBe(BLOCK_NANO);
 
   // By hand: tokens × catalog price, and the block's price.
   const small8b = costOf(LLAMA_8B, small.usage!);
