@@ -7,6 +7,7 @@ import { ActivityLog } from "@/components/teams/activity-log";
 import { useTRPC } from "@/components/trpc/client";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
+import { EmptyState } from "@/components/ui/empty-state";
 import { cn } from "@/components/ui/cn";
 import { PageHeader } from "@/components/ui/page-header";
 import { auditParamsFromSearch, auditSearchFromParams, hasFilters, type AuditFilterInput } from "@/server/services/audit/filters";
@@ -80,7 +81,7 @@ export function AuditLogView({ teamId }: { teamId: string }) {
           Could not load the log: {list.error.message}
         </Card>
       ) : events.length === 0 ? (
-        <EmptyState filtered={filtered} onClear={() => apply({})} />
+        <NoEvents filtered={filtered} onClear={() => apply({})} />
       ) : (
         <div className="space-y-4">
           <Card className={cn("overflow-hidden transition-opacity", list.isPlaceholderData && "opacity-60")} aria-busy={list.isFetching || undefined}>
@@ -102,23 +103,24 @@ export function AuditLogView({ teamId }: { teamId: string }) {
   );
 }
 
-function EmptyState({ filtered, onClear }: { filtered: boolean; onClear: () => void }) {
-  const Icon = filtered ? SearchX : ScrollText;
+function NoEvents({ filtered, onClear }: { filtered: boolean; onClear: () => void }) {
   return (
-    <Card className="flex flex-col items-center px-6 py-12 text-center">
-      <Icon className="h-8 w-8 text-zinc-400" aria-hidden />
-      <h2 className="mt-3 text-base font-semibold">{filtered ? "No events match these filters" : "Nothing has happened in this team yet"}</h2>
-      <p className="mt-1 max-w-md text-sm text-zinc-500 dark:text-zinc-400">
-        {filtered
+    <EmptyState
+      icon={filtered ? SearchX : ScrollText}
+      title={filtered ? "No events match these filters" : "Nothing has happened in this team yet"}
+      description={
+        filtered
           ? "Try a longer date range or another actor or action, or clear the filters to see the whole log."
-          : "Changes to the team, its keys, instances, reservations and budget, and its members' sign-ins, show up here as they happen."}
-      </p>
-      {filtered && (
-        <Button variant="secondary" className="mt-5" onClick={onClear}>
-          Clear filters
-        </Button>
-      )}
-    </Card>
+          : "Changes to the team, its keys, instances, reservations and budget, and its members' sign-ins, show up here as they happen."
+      }
+      actions={
+        filtered && (
+          <Button variant="secondary" onClick={onClear}>
+            Clear filters
+          </Button>
+        )
+      }
+    />
   );
 }
 

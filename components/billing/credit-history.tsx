@@ -2,6 +2,7 @@ import { Gift } from "lucide-react";
 import Link from "next/link";
 import { DateText } from "@/components/keys/date-text";
 import { Card, CardHeader } from "@/components/ui/card";
+import { EmptyState } from "@/components/ui/empty-state";
 import { cn } from "@/components/ui/cn";
 import { TableBody, TableHead, Th, tdClass } from "@/components/ui/table";
 import { StatusPill, type StatusTone } from "@/components/ui/status-pill";
@@ -24,13 +25,13 @@ export function CreditHistory({ grants, teamSlug }: { grants: CreditHistoryEntry
     <Card aria-labelledby="credit-history-heading">
       <CardHeader title={<span id="credit-history-heading">Credit history</span>} description="Credit granted to the team, and what each invoice used." />
       {grants.length === 0 ? (
-        <div className="flex flex-col items-center px-6 py-10 text-center">
-          <Gift className="h-8 w-8 text-zinc-400" aria-hidden />
-          <h3 className="mt-3 text-base font-semibold">No credit yet</h3>
-          <p className="mt-1 max-w-md text-sm text-zinc-500 dark:text-zinc-400">
-            Credit granted to this team — for a startup program, a trial or a refund — appears here with its expiry and what each invoice used.
-          </p>
-        </div>
+        <EmptyState
+          inCard
+          icon={Gift}
+          headingLevel={3}
+          title="No credit yet"
+          description="Credit granted to this team — for a startup program, a trial or a refund — appears here with its expiry and what each invoice used."
+        />
       ) : (
         <div className="overflow-x-auto">
           <table className="w-full text-sm">

@@ -2,6 +2,7 @@ import { Receipt } from "lucide-react";
 import Link from "next/link";
 import { DateText } from "@/components/keys/date-text";
 import { Card, CardHeader } from "@/components/ui/card";
+import { EmptyState } from "@/components/ui/empty-state";
 import { cn } from "@/components/ui/cn";
 import { TableBody, TableHead, Th, tdClass } from "@/components/ui/table";
 import { monthLabel } from "@/server/services/billing/shared";
@@ -20,13 +21,17 @@ export function InvoiceList({ invoices, teamSlug, firstClosesAt }: { invoices: I
         description="One per UTC month with usage, issued an hour after the month ends. An issued invoice never changes."
       />
       {invoices.length === 0 ? (
-        <div className="flex flex-col items-center px-6 py-10 text-center">
-          <Receipt className="h-8 w-8 text-zinc-400" aria-hidden />
-          <h3 className="mt-3 text-base font-semibold">No invoices yet</h3>
-          <p className="mt-1 max-w-md text-sm text-zinc-500 dark:text-zinc-400">
-            The first is issued after the month closes, on <DateText value={firstClosesAt} format="datetime" />, if the team has used anything by then.
-          </p>
-        </div>
+        <EmptyState
+          inCard
+          icon={Receipt}
+          headingLevel={3}
+          title="No invoices yet"
+          description={
+            <>
+              The first is issued after the month closes, on <DateText value={firstClosesAt} format="datetime" />, if the team has used anything by then.
+            </>
+          }
+        />
       ) : (
         <div className="overflow-x-auto">
           <table className="w-full text-sm">

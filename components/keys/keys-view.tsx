@@ -6,7 +6,7 @@ import Link from "next/link";
 import { useState } from "react";
 import { useTRPC } from "@/components/trpc/client";
 import { Button } from "@/components/ui/button";
-import { Card } from "@/components/ui/card";
+import { EmptyState } from "@/components/ui/empty-state";
 import { Menu, MenuContent, MenuItem, MenuSeparator, MenuTrigger } from "@/components/ui/menu";
 import { PageHeader } from "@/components/ui/page-header";
 import { ReadOnlyNotice } from "@/components/ui/read-only-notice";
@@ -56,7 +56,7 @@ export function KeysView({
       )}
 
       {keys.length === 0 ? (
-        <EmptyState canWrite={canWrite} onCreate={() => setCreating(true)} />
+        <NoKeysYet canWrite={canWrite} onCreate={() => setCreating(true)} />
       ) : (
         <TableCard>
           <TableHead shaded>
@@ -176,25 +176,22 @@ function KeyRow({
   );
 }
 
-function EmptyState({ canWrite, onCreate }: { canWrite: boolean; onCreate: () => void }) {
+function NoKeysYet({ canWrite, onCreate }: { canWrite: boolean; onCreate: () => void }) {
   return (
-    <Card className="px-6 py-12 text-center">
-      <span className="mx-auto inline-flex h-12 w-12 items-center justify-center rounded-full bg-indigo-50 text-indigo-600 dark:bg-indigo-950/60 dark:text-indigo-300">
-        <KeyRound className="h-6 w-6" aria-hidden />
-      </span>
-      <h2 className="mt-4 text-base font-semibold">No API keys yet</h2>
-      <p className="mx-auto mt-2 max-w-md text-sm text-zinc-500 dark:text-zinc-400">
-        An API key lets your code call hosted models through the OpenAI-compatible API, with only the scopes and limits
-        you give it. Send it as a bearer token; revoke it any time.
-      </p>
-      {canWrite ? (
-        <Button className="mt-6" onClick={onCreate}>
-          <Plus className="h-4 w-4" aria-hidden />
-          Create key
-        </Button>
-      ) : (
-        <p className="mt-6 text-sm text-zinc-500 dark:text-zinc-400">Ask an owner, admin or developer to create one.</p>
-      )}
-    </Card>
+    <EmptyState
+      icon={KeyRound}
+      title="No API keys yet"
+      description="An API key lets your code call hosted models through the OpenAI-compatible API, with only the scopes and limits you give it. Send it as a bearer token; revoke it any time."
+      actions={
+        canWrite ? (
+          <Button onClick={onCreate}>
+            <Plus className="h-4 w-4" aria-hidden />
+            Create key
+          </Button>
+        ) : (
+          <p className="text-sm text-zinc-500 dark:text-zinc-400">Ask an owner, admin or developer to create one.</p>
+        )
+      }
+    />
   );
 }

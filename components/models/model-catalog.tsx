@@ -8,6 +8,7 @@ import { useTRPC } from "@/components/trpc/client";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { cn } from "@/components/ui/cn";
+import { EmptyState } from "@/components/ui/empty-state";
 import { inputClasses } from "@/components/ui/field";
 import type { ModelView } from "@/server/services/catalog/model-views";
 import { formatUsdPerMillion } from "@/server/services/catalog/prices";
@@ -193,22 +194,20 @@ export function ModelCatalog({
       </div>
 
       {shown.length === 0 ? (
-        <Card className="flex flex-col items-center px-5 py-12 text-center">
-          <SearchX className="h-8 w-8 text-zinc-400" aria-hidden />
-          <p className="mt-3 text-sm font-medium">
-            {models.length === 0 ? "The catalog is empty." : "No models match these filters."}
-          </p>
-          <p className="mt-1 text-sm text-zinc-500 dark:text-zinc-400">
-            {models.length === 0
-              ? "An operator can add models with the CATALOG_FILE setting."
-              : "Try another search, or widen the endpoint, size or price."}
-          </p>
-          {models.length > 0 && (
-            <Button variant="secondary" className="mt-4" onClick={reset}>
-              Reset filters
-            </Button>
-          )}
-        </Card>
+        <EmptyState
+          icon={SearchX}
+          title={models.length === 0 ? "The catalog is empty." : "No models match these filters."}
+          description={
+            models.length === 0 ? "An operator can add models with the CATALOG_FILE setting." : "Try another search, or widen the endpoint, size or price."
+          }
+          actions={
+            models.length > 0 && (
+              <Button variant="secondary" onClick={reset}>
+                Reset filters
+              </Button>
+            )
+          }
+        />
       ) : (
         <ul className="grid gap-4 lg:grid-cols-2" aria-label="Models">
           {shown.map((model) => (

@@ -9,6 +9,7 @@ import { useState } from "react";
 import { useTRPC } from "@/components/trpc/client";
 import { Button } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
+import { EmptyState } from "@/components/ui/empty-state";
 import { cn } from "@/components/ui/cn";
 import { formatCount, formatUsd } from "@/components/ui/format";
 import { PageHeader } from "@/components/ui/page-header";
@@ -233,7 +234,7 @@ export function SpendView({ teamId, teamSlug, canEditBudget }: { teamId: string;
               </Card>
             </>
           ) : (
-            <EmptyState teamSlug={teamSlug} filtered={report.filter !== null} clearHref={clearFilter} />
+            <NoUsage teamSlug={teamSlug} filtered={report.filter !== null} clearHref={clearFilter} />
           )}
         </div>
       )}
@@ -329,18 +330,18 @@ function Summary({
   );
 }
 
-function EmptyState({ teamSlug, filtered, clearHref }: { teamSlug: string; filtered: boolean; clearHref: string }) {
+function NoUsage({ teamSlug, filtered, clearHref }: { teamSlug: string; filtered: boolean; clearHref: string }) {
   return (
-    <Card className="flex flex-col items-center px-6 py-12 text-center">
-      <ChartColumn className="h-8 w-8 text-zinc-400" aria-hidden />
-      <h2 className="mt-3 text-base font-semibold">{filtered ? "Nothing for this filter in this range" : "No usage in this range"}</h2>
-      <p className="mt-1 max-w-md text-sm text-zinc-500 dark:text-zinc-400">
-        {filtered
+    <EmptyState
+      icon={ChartColumn}
+      title={filtered ? "Nothing for this filter in this range" : "No usage in this range"}
+      description={
+        filtered
           ? "Choose a longer range, or clear the filter to see everything the team spent."
-          : "Spend shows up here as the team calls models, runs instances or reserves capacity. Try a longer range, or get started:"}
-      </p>
-      <div className="mt-5 flex flex-wrap justify-center gap-3">
-        {filtered ? (
+          : "Spend shows up here as the team calls models, runs instances or reserves capacity. Try a longer range, or get started:"
+      }
+      actions={
+        filtered ? (
           <Button variant="secondary" asChild>
             <Link href={clearHref} scroll={false}>
               Clear filter
@@ -358,9 +359,9 @@ function EmptyState({ teamSlug, filtered, clearHref }: { teamSlug: string; filte
               <Link href={`/${teamSlug}/instances`}>Launch an instance</Link>
             </Button>
           </>
-        )}
-      </div>
-    </Card>
+        )
+      }
+    />
   );
 }
 

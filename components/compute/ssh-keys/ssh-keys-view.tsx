@@ -6,7 +6,7 @@ import { useState } from "react";
 import { DateText } from "@/components/keys/date-text";
 import { useTRPC } from "@/components/trpc/client";
 import { Button } from "@/components/ui/button";
-import { Card } from "@/components/ui/card";
+import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { ReadOnlyNotice } from "@/components/ui/read-only-notice";
 import { ActionsTh, TableBody, TableCard, TableHead, tdClass, Th } from "@/components/ui/table";
@@ -48,7 +48,7 @@ export function SshKeysView({ teamId, canWrite, initialKeys }: { teamId: string;
       )}
 
       {keys.length === 0 ? (
-        <EmptyState canWrite={canWrite} onAdd={() => setAdding(true)} />
+        <NoKeysYet canWrite={canWrite} onAdd={() => setAdding(true)} />
       ) : (
         <TableCard>
           <TableHead shaded>
@@ -119,18 +119,24 @@ export function SshKeysView({ teamId, canWrite, initialKeys }: { teamId: string;
   );
 }
 
-function EmptyState({ canWrite, onAdd }: { canWrite: boolean; onAdd: () => void }) {
+function NoKeysYet({ canWrite, onAdd }: { canWrite: boolean; onAdd: () => void }) {
   return (
-    <Card className="px-6 py-12 text-center">
-      <span className="mx-auto inline-flex h-12 w-12 items-center justify-center rounded-full bg-indigo-50 text-indigo-600 dark:bg-indigo-950/60 dark:text-indigo-300">
-        <KeySquare className="h-6 w-6" aria-hidden />
-      </span>
-      <h2 className="mt-4 text-base font-semibold">No SSH keys yet</h2>
-      <p className="mx-auto mt-2 max-w-md text-sm text-zinc-500 dark:text-zinc-400">
-        An instance accepts logins from the SSH keys you choose when you launch it. Add the public half of a key here;
-        the private half never leaves your machine.
-      </p>
-      <div className="mx-auto mt-5 max-w-md text-left text-sm">
+    <EmptyState
+      icon={KeySquare}
+      title="No SSH keys yet"
+      description="An instance accepts logins from the SSH keys you choose when you launch it. Add the public half of a key here; the private half never leaves your machine."
+      actions={
+        canWrite ? (
+          <Button onClick={onAdd}>
+            <Plus className="h-4 w-4" aria-hidden />
+            Add SSH key
+          </Button>
+        ) : (
+          <p className="text-sm text-zinc-500 dark:text-zinc-400">Ask an owner, admin or developer to add one.</p>
+        )
+      }
+    >
+      <div className="mt-5 w-full max-w-md text-left text-sm">
         <p className="text-zinc-600 dark:text-zinc-300">No key yet? Make one in a terminal:</p>
         <pre className="mt-2 overflow-x-auto rounded-md bg-zinc-100 px-3 py-2 font-mono text-xs text-zinc-800 dark:bg-zinc-800 dark:text-zinc-200">
           ssh-keygen -t ed25519
@@ -139,14 +145,6 @@ function EmptyState({ canWrite, onAdd }: { canWrite: boolean; onAdd: () => void 
           then paste the contents of <code className="font-mono text-xs">~/.ssh/id_ed25519.pub</code>.
         </p>
       </div>
-      {canWrite ? (
-        <Button className="mt-6" onClick={onAdd}>
-          <Plus className="h-4 w-4" aria-hidden />
-          Add SSH key
-        </Button>
-      ) : (
-        <p className="mt-6 text-sm text-zinc-500 dark:text-zinc-400">Ask an owner, admin or developer to add one.</p>
-      )}
-    </Card>
+    </EmptyState>
   );
 }
