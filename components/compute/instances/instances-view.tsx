@@ -8,6 +8,7 @@ import { CopyButton } from "@/components/models/copy-button";
 import { useTRPC } from "@/components/trpc/client";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
+import { EmptyState } from "@/components/ui/empty-state";
 import { formatUsd } from "@/components/ui/format";
 import { PageHeader } from "@/components/ui/page-header";
 import { ReadOnlyNotice } from "@/components/ui/read-only-notice";
@@ -73,38 +74,44 @@ export function InstancesView({ teamId, teamSlug, canWrite }: { teamId: string; 
       {isPending ? (
         <Card className="px-5 py-10 text-center text-sm text-zinc-500">Loading instances…</Card>
       ) : !instances || instances.length === 0 ? (
-        <Card className="flex flex-col items-center px-6 py-12 text-center">
-          <Server className="h-8 w-8 text-zinc-400" aria-hidden />
-          <h2 className="mt-3 text-base font-semibold">{filter === "live" ? "No instances running" : "No instances yet"}</h2>
-          <p className="mt-1 max-w-md text-sm text-zinc-500 dark:text-zinc-400">
-            Launch a GPU machine with your SSH key on it: it is ready in seconds and billed per second until you terminate it.
-          </p>
-          {canWrite && (
-            <Button asChild className="mt-5">
-              <Link href={`/${teamSlug}/instances/new`}>
-                <Plus className="h-4 w-4" aria-hidden />
-                Launch instance
-              </Link>
-            </Button>
-          )}
-        </Card>
+        <EmptyState
+          icon={Server}
+          title={filter === "live" ? "No instances running" : "No instances yet"}
+          description="Launch a GPU machine with your SSH key on it: it is ready in seconds and billed per second until you terminate it."
+          actions={
+            canWrite && (
+              <Button asChild>
+                <Link href={`/${teamSlug}/instances/new`}>
+                  <Plus className="h-4 w-4" aria-hidden />
+                  Launch instance
+                </Link>
+              </Button>
+            )
+          }
+        />
       ) : (
         <TableCard>
           <TableHead>
             <Th>Name</Th>
-            <Th>Type</Th>
+            <Th className="hidden md:table-cell">Type</Th>
             <Th>State</Th>
-            <Th>Connect</Th>
-            <Th>Uptime</Th>
-            <Th>Cost</Th>
-            {canWrite && (
-              <ActionsTh />
-            )}
+            <Th className="hidden lg:table-cell">Connect</Th>
+            <Th className="hidden xl:table-cell">Uptime · cost</Th>
+            {/* On a phone, the instance's own page has Terminate. */}
+            {canWrite && <ActionsTh className="hidden sm:table-cell" />}
           </TableHead>
           <TableBody>
             {instances.map((instance) => {
               const usage = liveUsage(instance, now);
               const ended = instance.state === "terminated" || instance.state === "failed";
+              const price = instance.reservationId ? "In a capacity block" : formatPerHour(instance.priceNanoPerHour);
+              const uptime = instance.runningAt ? formatDuration(usage.seconds) : "—";
+              const connect = instance.sshCommand && (
+                <span className="inline-flex items-center gap-1.5">
+                  <code className="font-mono text-xs whitespace-nowrap">{instance.sshCommand}</code>
+                  <CopyButton text={instance.sshCommand} what="SSH command" size="icon" />
+                </span>
+              );
               return (
                 <tr key={instance.id} className={ended ? "text-zinc-500 dark:text-zinc-400" : undefined}>
                   <td className={`${tdClass} min-w-40`}>
@@ -115,30 +122,29 @@ export function InstancesView({ teamId, teamSlug, canWrite }: { teamId: string; 
                       {instance.name}
                     </Link>
                     <div className="text-xs text-zinc-500 dark:text-zinc-400">{instance.region.name}</div>
-                  </td>
-                  <td className={tdClass}>
-                    <div className="whitespace-nowrap">{instance.instanceType.displayName}</div>
-                    <div className="text-xs text-zinc-500 dark:text-zinc-400">
-                      {instance.reservationId ? "In a capacity block" : formatPerHour(instance.priceNanoPerHour)}
+                    {/* What the hidden columns say, on narrower screens. */}
+                    <div className="mt-1.5 text-xs text-zinc-500 md:hidden dark:text-zinc-400">
+                      {instance.instanceType.displayName} · {price}
                     </div>
+                    {connect && <div className="mt-1.5 lg:hidden">{connect}</div>}
+                    <div className="mt-1.5 font-mono text-xs text-zinc-500 tabular-nums xl:hidden dark:text-zinc-400">
+                      {uptime} · {formatUsd(usage.costNano)}
+                    </div>
+                  </td>
+                  <td className={`${tdClass} hidden md:table-cell`}>
+                    <div className="whitespace-nowrap">{instance.instanceType.displayName}</div>
+                    <div className="text-xs text-zinc-500 dark:text-zinc-400">{price}</div>
                   </td>
                   <td className={tdClass}>
                     <InstanceStateBadge state={instance.state} />
                   </td>
-                  <td className={tdClass}>
-                    {instance.sshCommand ? (
-                      <span className="inline-flex items-center gap-1.5">
-                        <code className="font-mono text-xs whitespace-nowrap">{instance.sshCommand}</code>
-                        <CopyButton text={instance.sshCommand} what="SSH command" size="icon" />
-                      </span>
-                    ) : (
-                      <span className="text-zinc-400">—</span>
-                    )}
+                  <td className={`${tdClass} hidden lg:table-cell`}>{connect || <span className="text-zinc-400">—</span>}</td>
+                  <td className={`${tdClass} hidden font-mono text-xs whitespace-nowrap tabular-nums xl:table-cell`}>
+                    <div>{uptime}</div>
+                    <div className="mt-0.5">{formatUsd(usage.costNano)}</div>
                   </td>
-                  <td className={`${tdClass} font-mono text-xs whitespace-nowrap tabular-nums`}>{instance.runningAt ? formatDuration(usage.seconds) : "—"}</td>
-                  <td className={`${tdClass} font-mono text-xs whitespace-nowrap tabular-nums`}>{formatUsd(usage.costNano)}</td>
                   {canWrite && (
-                    <td className={`${tdClass} text-right`}>
+                    <td className={`${tdClass} hidden text-right sm:table-cell`}>
                       {!ended && instance.state !== "stopping" && (
                         <Button variant="ghost" size="sm" onClick={() => setTerminating(instance)}>
                           Terminate

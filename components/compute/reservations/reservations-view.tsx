@@ -7,6 +7,7 @@ import { useState } from "react";
 import { useTRPC } from "@/components/trpc/client";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
+import { EmptyState } from "@/components/ui/empty-state";
 import { cn } from "@/components/ui/cn";
 import { formatUsd } from "@/components/ui/format";
 import { PageHeader } from "@/components/ui/page-header";
@@ -84,26 +85,31 @@ export function ReservationsView({ teamId, teamSlug, canWrite }: { teamId: strin
           ) : isPending ? (
             <Card className="px-5 py-10 text-center text-sm text-zinc-500">Loading reservations…</Card>
           ) : !reservations || reservations.length === 0 ? (
-            <Card className="flex flex-col items-center px-6 py-12 text-center">
-              <CalendarClock className="h-8 w-8 text-zinc-400" aria-hidden />
-              <h3 className="mt-3 text-base font-semibold">No capacity blocks yet</h3>
-              <p className="mt-1 max-w-md text-sm text-zinc-500 dark:text-zinc-400">
-                Reserve GPUs for a training run or a launch: pick a type, how many and for how long, and get the window that fits, at a lower price than on demand.
-              </p>
-              {canWrite && !searching && <div className="mt-5">{reserveButton}</div>}
-            </Card>
+            <EmptyState
+              icon={CalendarClock}
+              headingLevel={3}
+              title="No capacity blocks yet"
+              description="Reserve GPUs for a training run or a launch: pick a type, how many and for how long, and get the window that fits, at a lower price than on demand."
+              actions={canWrite && !searching && reserveButton}
+            />
           ) : (
             <TableCard>
               <TableHead>
                 <Th>Name</Th>
-                <Th>Instances</Th>
-                <Th>Window</Th>
+                <Th className="hidden md:table-cell">Instances</Th>
+                <Th className="hidden lg:table-cell">Window</Th>
                 <Th>State</Th>
-                <Th className="text-right">Paid</Th>
+                <Th className="hidden text-right sm:table-cell">Paid</Th>
               </TableHead>
               <TableBody>
                 {reservations.map((r) => {
                   const over = r.state === "completed" || r.state === "cancelled";
+                  const duration = (
+                    <>
+                      {formatHours(hoursBetween(r.startsAt, r.endsAt))}
+                      {r.extensions > 0 && ` · extended ${r.extensions === 1 ? "once" : `${r.extensions} times`}`}
+                    </>
+                  );
                   return (
                     <tr key={r.id} className={cn(over && "text-zinc-500 dark:text-zinc-400", r.id === justBought && "bg-indigo-50/70 dark:bg-indigo-500/10")}>
                       <td className={cn(tdClass, "min-w-36")}>
@@ -113,24 +119,34 @@ export function ReservationsView({ teamId, teamSlug, canWrite }: { teamId: strin
                         >
                           {r.name}
                         </Link>
+                        {/* What the hidden columns say, on narrower screens. */}
+                        <div className="mt-1.5 space-y-1 text-xs text-zinc-500 dark:text-zinc-400">
+                          <div className="md:hidden">
+                            {typeName(r.instanceTypeId)} × {r.instanceCount} · {regionName(r.regionId)}
+                          </div>
+                          <div className="lg:hidden">
+                            <WindowText start={r.startsAt} end={r.endsAt} /> ({duration})
+                          </div>
+                          <div className="tabular-nums sm:hidden">
+                            Paid {formatUsd(r.priceNano)}
+                            {r.refundNano > 0n && `, ${formatUsd(r.refundNano)} refunded`}
+                          </div>
+                        </div>
                       </td>
-                      <td className={tdClass}>
+                      <td className={cn(tdClass, "hidden md:table-cell")}>
                         <div className="whitespace-nowrap">
                           {typeName(r.instanceTypeId)} × {r.instanceCount}
                         </div>
                         <div className="text-xs text-zinc-500 dark:text-zinc-400">{regionName(r.regionId)}</div>
                       </td>
-                      <td className={tdClass}>
+                      <td className={cn(tdClass, "hidden lg:table-cell")}>
                         <WindowText start={r.startsAt} end={r.endsAt} className="whitespace-nowrap" />
-                        <div className="text-xs text-zinc-500 dark:text-zinc-400">
-                          {formatHours(hoursBetween(r.startsAt, r.endsAt))}
-                          {r.extensions > 0 && ` · extended ${r.extensions === 1 ? "once" : `${r.extensions} times`}`}
-                        </div>
+                        <div className="text-xs text-zinc-500 dark:text-zinc-400">{duration}</div>
                       </td>
                       <td className={tdClass}>
                         <ReservationStateBadge state={r.state} />
                       </td>
-                      <td className={cn(tdClass, "text-right whitespace-nowrap tabular-nums")}>
+                      <td className={cn(tdClass, "hidden text-right whitespace-nowrap tabular-nums sm:table-cell")}>
                         <div data-testid="paid">{formatUsd(r.priceNano)}</div>
                         {r.refundNano > 0n && (
                           <div className="text-xs text-emerald-700 dark:text-emerald-400" data-testid="refunded">
