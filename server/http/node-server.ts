@@ -16,7 +16,6 @@ function headerValue(value: string | string[] | undefined): string | null {
  * gateway's own work on a small request.
  */
 class NodeRequest implements GatewayRequest {
-  readonly url: string;
   readonly method: string;
   readonly signal: AbortSignal;
   readonly headers: { get(name: string): string | null };
@@ -25,11 +24,8 @@ class NodeRequest implements GatewayRequest {
   constructor(
     private readonly req: IncomingMessage,
     res: ServerResponse,
-    origin: string,
+    readonly url: string,
   ) {
-    const target = req.url ?? "/";
-    // The common origin-form ("/v1/…") is joined as is; anything else is left to URL's rules.
-    this.url = target.startsWith("/") && !target.startsWith("//") ? origin + target : new URL(target, origin).href;
     this.method = req.method ?? "GET";
     const controller = new AbortController();
     // A client that goes away aborts the request, which cancels the work behind it.
@@ -85,15 +81,40 @@ async function writeReply(reply: GatewayReply, res: ServerResponse): Promise<voi
   }
 }
 
+// A host name, IPv4 or bracketed IPv6 address, with an optional port.
+const HOST = /^(?:[\w.-]+|\[[\da-f:.]+\])(?::\d{1,5})?$/i;
+
+/**
+ * The request's absolute URL, or null when its target cannot be one. The Host header is the
+ * client's to write: one that is not a host falls back to the address the server listens on.
+ */
+function requestUrl(req: IncomingMessage, ownHost: string): string | null {
+  const host = req.headers.host;
+  const origin = `http://${host && HOST.test(host) ? host : ownHost}`;
+  const target = req.url ?? "/";
+  // The common origin-form ("/v1/…") is joined as is; anything else is left to URL's rules.
+  if (target.startsWith("/") && !target.startsWith("//")) return origin + target;
+  try {
+    return new URL(target, origin).href;
+  } catch {
+    return null;
+  }
+}
+
 /** Serves the gateway's handler over node:http; for the standalone gateway and tests. */
 export async function serveGateway(
   handler: ReplyHandler,
   options: { port: number; host: string },
 ): Promise<{ url: string; close(): Promise<void> }> {
   const server = createServer((req, res) => {
-    const origin = `http://${req.headers.host ?? `${options.host}:${options.port}`}`;
+    const url = requestUrl(req, `${options.host}:${options.port}`);
+    if (url === null) {
+      const refusal = new JsonReply({ error: { message: "The request target is not a valid URL path.", type: "invalid_request_error", param: null, code: null } }, 400);
+      void writeReply(refusal, res);
+      return;
+    }
     Promise.resolve()
-      .then(() => handler(new NodeRequest(req, res, origin)))
+      .then(() => handler(new NodeRequest(req, res, url)))
       .then((reply) => writeReply(reply, res))
       .catch((error) => {
         console.error("request failed", error);

@@ -1,3 +1,4 @@
+import { connect } from "node:net";
 import { and, eq } from "drizzle-orm";
 import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -223,6 +224,25 @@ describe("bad input gets a 4xx and the server keeps serving", () => {
   it("answers unknown routes with a 404 in OpenAI's shape", async () => {
     const response = await post("/nope", "{}");
     expect(response.status).toBe(404);
+  });
+
+  // fetch will not send these; a raw socket does.
+  const rawRequest = (head: string) =>
+    new Promise<string>((resolve, reject) => {
+      const socket = connect(Number(new URL(gateway.url).port), "127.0.0.1", () => socket.end(`${head}\r\nConnection: close\r\n\r\n`));
+      let received = "";
+      socket.on("data", (chunk) => (received += chunk.toString()));
+      socket.on("end", () => resolve(received));
+      socket.on("error", reject);
+    });
+
+  it("serves a request whose Host header is not a host, and refuses a target that is not a URL", async () => {
+    const served = await rawRequest(`GET /v1/models HTTP/1.1\r\nHost: not a host[\r\nAuthorization: Bearer ${team.secret}`);
+    expect(served).toMatch(/^HTTP\/1\.1 200 /);
+    expect(served).toContain(CHAT_MODEL);
+    const refused = await rawRequest(`GET http://[oops/v1/models HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${team.secret}`);
+    expect(refused).toMatch(/^HTTP\/1\.1 400 /);
+    expect(refused).toContain('"type":"invalid_request_error"');
   });
 });
 
