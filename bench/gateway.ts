@@ -94,39 +94,32 @@ async function main() {
   const fresh = serverUrl ? await createFreshDatabase(serverUrl, { prefix: "cc_bench" }) : null;
   const dbEnv: Record<string, string> = fresh ? { DATABASE_URL: fresh.url } : { DATA_DIR: path.join(work, "data"), DATABASE_URL: "" };
 
-  // The catalog: one model served over HTTP by the engine process.
+  // The catalog: the same model served over HTTP by the engine process, and inside the gateway's.
+  const benchModel = (id: string, description: string, backend: Record<string, string>) => ({
+    id,
+    display_name: id,
+    family: "Bench",
+    description,
+    context_window: 8192,
+    max_output_tokens: 1024,
+    modalities: ["text"],
+    endpoints: ["chat", "completions"],
+    pricing: { input_per_million: 0.18, output_per_million: 0.18 },
+    status: "available",
+    backends: [backend],
+  });
   const catalogFile = path.join(work, "catalog.json");
   writeFileSync(
     catalogFile,
     JSON.stringify({
       version: 1,
       models: [
-        {
-          id: "bench/upstream-chat",
-          display_name: "Bench upstream chat",
-          family: "Bench",
-          description: "The local engine over HTTP, for the gateway benchmark.",
-          context_window: 8192,
-          max_output_tokens: 1024,
-          modalities: ["text"],
-          endpoints: ["chat", "completions"],
-          pricing: { input_per_million: 0.18, output_per_million: 0.18 },
-          status: "available",
-          backends: [{ engine: "openai-compatible", base_url: `http://127.0.0.1:${ENGINE_PORT}/v1`, upstream_model: "local-chat" }],
-        },
-        {
-          id: "bench/local-chat",
-          display_name: "Bench local chat",
-          family: "Bench",
-          description: "The same engine inside the gateway's process, for the gateway benchmark.",
-          context_window: 8192,
-          max_output_tokens: 1024,
-          modalities: ["text"],
-          endpoints: ["chat", "completions"],
-          pricing: { input_per_million: 0.18, output_per_million: 0.18 },
-          status: "available",
-          backends: [{ engine: "local" }],
-        },
+        benchModel("bench/upstream-chat", "The local engine over HTTP, for the gateway benchmark.", {
+          engine: "openai-compatible",
+          base_url: `http://127.0.0.1:${ENGINE_PORT}/v1`,
+          upstream_model: "local-chat",
+        }),
+        benchModel("bench/local-chat", "The same engine inside the gateway's process, for the gateway benchmark.", { engine: "local" }),
       ],
     }),
   );

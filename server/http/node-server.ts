@@ -1,7 +1,8 @@
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Readable } from "node:stream";
-import { JsonReply, type GatewayReply, type GatewayRequest } from "@/server/services/inference/gateway/http";
+import { invalidRequest } from "@/server/services/inference/gateway/errors";
+import { errorReply, JsonReply, newRequestId, type GatewayReply, type GatewayRequest } from "@/server/services/inference/gateway/http";
 
 export type ReplyHandler = (request: GatewayRequest) => Promise<GatewayReply>;
 
@@ -109,8 +110,7 @@ export async function serveGateway(
   const server = createServer((req, res) => {
     const url = requestUrl(req, `${options.host}:${options.port}`);
     if (url === null) {
-      const refusal = new JsonReply({ error: { message: "The request target is not a valid URL path.", type: "invalid_request_error", param: null, code: null } }, 400);
-      void writeReply(refusal, res);
+      void writeReply(errorReply(invalidRequest("The request target is not a valid URL path."), newRequestId()), res);
       return;
     }
     Promise.resolve()

@@ -1,11 +1,10 @@
 import { currentUserId } from "@/server/auth/config";
 import { requestInfo } from "@/server/auth/request-info";
 import { getDb } from "@/server/db";
-import { randomBase62 } from "@/server/db/ids";
 import { consoleLogger, systemClock } from "@/server/services/context";
 import { AppError } from "@/server/services/errors";
 import { GatewayError, notFound, permissionDenied } from "@/server/services/inference/gateway/errors";
-import { errorReply, toResponse } from "@/server/services/inference/gateway/http";
+import { errorReply, newRequestId, toResponse } from "@/server/services/inference/gateway/http";
 import type { GatewayCaller } from "@/server/services/inference/gateway";
 import { playgroundCaller } from "@/server/services/playground/caller";
 import { isCrossSite } from "@/server/trpc/fetch-handler";
@@ -17,7 +16,7 @@ import { getConsoleGateway } from "./gateway";
  * Errors keep OpenAI's shape so that the page explains them the way an API client would see them.
  */
 export async function handlePlaygroundChat(request: Request, teamId: string): Promise<Response> {
-  const refuse = (error: GatewayError) => toResponse(errorReply(error, `req_${randomBase62(24)}`));
+  const refuse = (error: GatewayError) => toResponse(errorReply(error, newRequestId()));
   if (isCrossSite(request)) return refuse(permissionDenied("Cross-site requests are not allowed.", "cross_site"));
   const userId = await currentUserId();
   if (!userId) return refuse(new GatewayError(401, "invalid_request_error", "unauthenticated", "Your session has ended. Sign in again to use the playground."));

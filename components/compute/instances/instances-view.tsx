@@ -40,22 +40,21 @@ export function InstancesView({ teamId, teamSlug, canWrite }: { teamId: string; 
   );
   const now = useNow(Boolean(instances?.some((i) => i.state === "running")));
   const [terminating, setTerminating] = useState<InstanceRef | null>(null);
+  const launchButton = canWrite ? (
+    <Button asChild>
+      <Link href={`/${teamSlug}/instances/new`}>
+        <Plus className="h-4 w-4" aria-hidden />
+        Launch instance
+      </Link>
+    </Button>
+  ) : undefined;
 
   return (
     <>
       <PageHeader
         title="Instances"
         description="GPU machines on demand, billed per second, or launched into a capacity block you reserved."
-        actions={
-          canWrite ? (
-            <Button asChild>
-              <Link href={`/${teamSlug}/instances/new`}>
-                <Plus className="h-4 w-4" aria-hidden />
-                Launch instance
-              </Link>
-            </Button>
-          ) : undefined
-        }
+        actions={launchButton}
       />
       {!canWrite && (
         <ReadOnlyNotice>
@@ -78,16 +77,7 @@ export function InstancesView({ teamId, teamSlug, canWrite }: { teamId: string; 
           icon={Server}
           title={filter === "live" ? "No instances running" : "No instances yet"}
           description="Launch a GPU machine with your SSH key on it: it is ready in seconds and billed per second until you terminate it."
-          actions={
-            canWrite && (
-              <Button asChild>
-                <Link href={`/${teamSlug}/instances/new`}>
-                  <Plus className="h-4 w-4" aria-hidden />
-                  Launch instance
-                </Link>
-              </Button>
-            )
-          }
+          actions={launchButton}
         />
       ) : (
         <TableCard>

@@ -1,7 +1,7 @@
 
 import { admit, resolveModel } from "./admission";
 import { invalidRequest, upstreamError } from "./errors";
-import { errorReply, jsonReply, toGatewayError, type GatewayReply } from "./http";
+import { errorReply, JsonReply, toGatewayError, type GatewayReply } from "./http";
 import type { EmbeddingBody } from "./schemas";
 import type { CallOptions, Tokenizer } from "./generate";
 import { recordRefusal, UsageTracker } from "./tracker";
@@ -54,7 +54,7 @@ export async function createEmbeddings(
     tracker.outputTokensOverride = 0;
     await tracker.finish("ok", 200);
     const usage = tracker.usage();
-    return jsonReply(
+    return new JsonReply(
       {
         object: "list",
         data: result.vectors.map((vector, index) => ({

@@ -243,6 +243,7 @@ describe("bad input gets a 4xx and the server keeps serving", () => {
     const refused = await rawRequest(`GET http://[oops/v1/models HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${team.secret}`);
     expect(refused).toMatch(/^HTTP\/1\.1 400 /);
     expect(refused).toContain('"type":"invalid_request_error"');
+    expect(refused).toMatch(/x-request-id: req_/);
   });
 });
 

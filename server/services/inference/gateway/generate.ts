@@ -2,7 +2,7 @@ import { EngineError, type ChatChunk, type ChatMessage, type CompletionChunk, ty
 import { admit, resolveModel } from "./admission";
 import type { CatalogModel } from "../../catalog/models";
 import { GatewayError, invalidRequest, upstreamError } from "./errors";
-import { errorReply, jsonReply, sseEvent, sseHeaders, toGatewayError, type GatewayReply } from "./http";
+import { errorReply, JsonReply, sseEvent, sseHeaders, toGatewayError, type GatewayReply } from "./http";
 import type { ChatCompletionBody, CompletionBody } from "./schemas";
 import { recordRefusal, UsageTracker } from "./tracker";
 import type { GatewayCaller, GatewayDeps } from "./types";
@@ -162,7 +162,7 @@ async function generate<TChunk extends { usage?: unknown }>(
       return errorReply(failure, requestId, headers);
     }
     await tracker.finish("ok", 200);
-    return jsonReply(shape.assemble(chunks, tracker.usage(), finish), 200, headers);
+    return new JsonReply(shape.assemble(chunks, tracker.usage(), finish), 200, headers);
   }
 
   const body = new ReadableStream<Uint8Array>({

@@ -1,9 +1,8 @@
-import { randomBase62 } from "@/server/db/ids";
 import { touchKeyLastUsed, verifyApiKey } from "../../keys/verify-key";
 import { createEmbeddings } from "./embeddings";
 import { GatewayError, invalidApiKey, invalidRequest, notFound, permissionDenied } from "./errors";
 import { createChatCompletion, createCompletion, type CallOptions, type Tokenizer } from "./generate";
-import { errorReply, jsonReply, readJsonBody, toGatewayError, toResponse, type GatewayReply, type GatewayRequest } from "./http";
+import { errorReply, JsonReply, newRequestId, readJsonBody, toGatewayError, toResponse, type GatewayReply, type GatewayRequest } from "./http";
 import { getPublicModel, listPublicModels } from "./models";
 import { chatCompletionBody, completionBody, describeIssue, embeddingBody } from "./schemas";
 import { recordRefusal } from "./tracker";
@@ -93,7 +92,7 @@ export function createGatewayHandler(deps: GatewayDeps, options: GatewayHandlerO
   }
 
   async function reply(request: GatewayRequest): Promise<GatewayReply> {
-    const requestId = `req_${randomBase62(24)}`;
+    const requestId = newRequestId();
     try {
       const url = new URL(request.url);
       const base = bases.find((b) => url.pathname === b || url.pathname.startsWith(b + "/"));
@@ -110,7 +109,7 @@ export function createGatewayHandler(deps: GatewayDeps, options: GatewayHandlerO
           path === "/models"
             ? await listPublicModels(deps, caller)
             : await getPublicModel(deps, caller, decodeURIComponent(path.slice("/models/".length)));
-        return jsonReply(body, 200, { "x-request-id": requestId });
+        return new JsonReply(body, 200, { "x-request-id": requestId });
       }
 
       if (!routes[path]) throw notFound(`Unknown path ${base}${path}. See GET ${base}/models for what this API serves.`);
@@ -128,7 +127,7 @@ export function createGatewayHandler(deps: GatewayDeps, options: GatewayHandlerO
    * playground): the same admission, limits, engines and metering as the public API.
    */
   async function chatAs(caller: GatewayCaller, request: Request): Promise<Response> {
-    const requestId = `req_${randomBase62(24)}`;
+    const requestId = newRequestId();
     try {
       return toResponse(await serve(caller, request, "/chat/completions", { requestId, signal: request.signal }));
     } catch (error) {

@@ -1,4 +1,10 @@
+import { randomBase62 } from "@/server/db/ids";
 import { GatewayError, internalError, invalidRequest, payloadTooLarge } from "./errors";
+
+/** The id every answer carries in `x-request-id`, and its usage event. */
+export function newRequestId(): string {
+  return `req_${randomBase62(24)}`;
+}
 
 /**
  * What the gateway reads of a request. A fetch `Request` is one (the Next.js mount passes it as
@@ -41,12 +47,8 @@ export function toResponse(reply: GatewayReply): Response {
   return reply instanceof JsonReply ? new Response(reply.text, { status: reply.status, headers: reply.headers }) : reply;
 }
 
-export function jsonReply(body: unknown, status: number, headers: Record<string, string> = {}): JsonReply {
-  return new JsonReply(body, status, headers);
-}
-
 export function errorReply(error: GatewayError, requestId: string, headers: Record<string, string> = {}): JsonReply {
-  return jsonReply(error.toJSON(), error.status, { ...headers, ...error.headers, "x-request-id": requestId });
+  return new JsonReply(error.toJSON(), error.status, { ...headers, ...error.headers, "x-request-id": requestId });
 }
 
 export function toGatewayError(error: unknown, requestId: string): GatewayError {
