@@ -136,8 +136,10 @@ async function generate<TChunk extends { usage?: unknown }>(
     first = await iterator.next();
   } catch (error) {
     const failure = engineFailure(error) ?? toGatewayError(error, requestId);
-    await tracker.finish(options.signal.aborted ? "cancelled" : "error", failure.status);
-    if (!(error instanceof EngineError)) deps.log.error("generation failed", { requestId, error: String(error) });
+    const cancelled = options.signal.aborted;
+    await tracker.finish(cancelled ? "cancelled" : "error", failure.status);
+    // A client that went away is metered as cancelled; only a failure of ours is logged.
+    if (!(error instanceof EngineError) && !cancelled) deps.log.error("generation failed", { requestId, error: String(error) });
     return errorReply(failure, requestId, headers);
   }
 

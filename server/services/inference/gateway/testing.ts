@@ -19,14 +19,14 @@ export const quietLog: Logger = { info() {}, warn() {}, error() {} };
  */
 export async function startTestGateway(
   db: Db,
-  options: { catalog?: Catalog; limits?: Partial<GatewayLimits>; tokensPerSecond?: number; extra?: ExtraRoutes } = {},
+  options: { catalog?: Catalog; limits?: Partial<GatewayLimits>; tokensPerSecond?: number; extra?: ExtraRoutes; log?: Logger } = {},
 ) {
   await seedCatalog(db, options.catalog ?? loadCatalog(), new Date());
   clearKeyCache();
   const engine = createLocalEngine({ tokensPerSecond: options.tokensPerSecond ?? 0 });
   const gateway: Gateway = createGateway({
     db,
-    log: quietLog,
+    log: options.log ?? quietLog,
     basePaths: ["/v1", "/api/v1"],
     limits: { teamRequestsPerMinute: 10_000, teamTokensPerMinute: 100_000_000, maxBodyBytes: 64 * 1024, ...options.limits },
     rateLimiter: createMemoryRateLimiter(),

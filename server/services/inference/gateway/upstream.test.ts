@@ -151,6 +151,25 @@ describe("gateway → engine server over HTTP", () => {
     expect((error as InstanceType<typeof OpenAI.APIError>).status).toBe(502);
   });
 
+  it("a client that gives up waiting for a whole answer is metered as cancelled, and nothing is logged as failing", async () => {
+    const slow = await startEngineProcess(20);
+    const errors: string[] = [];
+    gateway = await startTestGateway(db, {
+      catalog: catalogWith(backend(slow.url)),
+      log: { info() {}, warn() {}, error: (message) => void errors.push(message) },
+    });
+    const client = new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: team.secret, maxRetries: 0, timeout: 300 });
+    const request = { model: "upstream/chat", messages: [{ role: "user" as const, content: "a long answer please" }], max_tokens: 200 };
+    await expect(client.chat.completions.create(request)).rejects.toBeInstanceOf(OpenAI.APIConnectionTimeoutError);
+    const cancelled = async () => {
+      await gateway.gateway.deps.usage.flush();
+      const events = await db.select().from(usageEvents).where(eq(usageEvents.status, "cancelled"));
+      return events.find((e) => e.model === "upstream/chat" && e.endpoint === "chat");
+    };
+    await expect.poll(cancelled, { timeout: 5_000 }).toBeDefined();
+    expect(errors).toEqual([]);
+  });
+
   it("an upstream killed mid-stream gives the client an error and the usage is still recorded", async () => {
     const doomed = await startEngineProcess(30);
     gateway = await startTestGateway(db, { catalog: catalogWith(backend(doomed.url)) });
