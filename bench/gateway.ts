@@ -1,20 +1,25 @@
 /**
  * `npm run bench:gateway`: what the gateway adds on top of the engine it relays to.
  *
- * The local engine runs as its own HTTP server at zero pacing (the "direct" target). The same
- * model is put in the catalog behind an openai-compatible backend pointing at it, and served by
- * the standalone gateway (`npm run gateway`) and by the console's Next.js mount (`next start`).
- * The standalone gateway also serves it from the same engine inside its own process (a `local`
- * backend), which separates the gateway's own work from the cost of the extra HTTP hop. A separate load-generator process (bench/load.ts) drives each target at concurrency 1, 16 and 64.
- * Then a flood of malformed and unknown keys shows that none reaches the engine.
+ * The local engine runs as its own HTTP server at zero pacing (the "direct" target). A bare
+ * node:http relay (bench/relay.ts) forwards to it without keys, limits or metering: the floor for
+ * any gateway on Node.js. The same model is put in the catalog behind an openai-compatible backend
+ * pointing at the engine, and served by the standalone gateway (`npm run gateway`) and by the
+ * console's Next.js mount (`next start`). The standalone gateway also serves it from the same
+ * engine inside its own process (a `local` backend), which separates the gateway's own work from
+ * the cost of the extra HTTP hop. Load comes from wrk where it is installed (`apt-get install
+ * wrk`), else from bench/load.ts, at concurrency 1, 16 and 64. Then a flood of malformed and
+ * unknown keys shows that none reaches the engine.
  *
  * Database: PostgreSQL when BENCH_DATABASE_URL names a server (a fresh database is created and
  * dropped), else a fresh embedded PGlite directory. Results: bench/results/gateway-*.json and .md.
  * Environment: BENCH_DURATION_MS (default 5000), BENCH_CONCURRENCY (default "1,16,64"),
+ * BENCH_LOADGEN=node to use bench/load.ts even where wrk is installed,
  * BENCH_SKIP_NEXT=1 to leave out the Next.js mount while working on the gateway (no report is saved).
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { connect } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { openDatabase } from "../server/db/client";
@@ -25,11 +30,13 @@ import { signUp } from "../server/services/auth/sign-up";
 import { enterTeam } from "../server/services/teams/team-access";
 import type { ServiceContext } from "../server/services/context";
 import { randomBase62 } from "../server/db/ids";
+import { hasWrk, loadWithWrk, type LoadResult, type LoadSpec } from "./wrk";
 
 const DURATION_MS = Number(process.env.BENCH_DURATION_MS ?? 5000);
 const CONCURRENCY = (process.env.BENCH_CONCURRENCY ?? "1,16,64").split(",").map(Number);
 const ENGINE_PORT = 18088;
 const GATEWAY_PORT = 18080;
+const RELAY_PORT = 18087;
 const NEXT_PORT = 18000;
 const children: ChildProcess[] = [];
 // Next.js itself rather than through npx, so that stopping the child stops the server.
@@ -48,15 +55,30 @@ async function stop(child: ChildProcess) {
   await new Promise((resolve) => child.once("exit", resolve));
 }
 
-async function waitFor(url: string, init?: RequestInit) {
+/** Throws when something already listens on `port`: the benchmark would measure it instead. */
+async function assertPortFree(port: number) {
+  const taken = await new Promise<boolean>((resolve) => {
+    const socket = connect(port, "127.0.0.1", () => (socket.destroy(), resolve(true)));
+    socket.on("error", () => resolve(false));
+  });
+  if (taken) throw new Error(`Port ${port} is in use; stop what listens there (a server left from an earlier run?).`);
+}
+
+/** Waits until `child` answers at `url`. */
+async function waitFor(child: ChildProcess, url: string, init?: RequestInit) {
   for (let i = 0; i < 600; i++) {
+    if (child.exitCode !== null) throw new Error(`${url}: the server exited (code ${child.exitCode}).`);
     if (await fetch(url, init).then((r) => r.status < 500, () => false)) return;
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`${url} did not come up`);
 }
 
-function load(spec: Record<string, unknown>): Promise<LoadResult> {
+// BENCH_LOADGEN=node forces bench/load.ts even where wrk is installed.
+const WRK = process.env.BENCH_LOADGEN !== "node" && hasWrk();
+
+function load(spec: LoadSpec): Promise<LoadResult> {
+  if (WRK) return loadWithWrk(spec);
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ["--import", "tsx", "bench/load.ts", JSON.stringify(spec)], { stdio: ["ignore", "pipe", "inherit"] });
     let out = "";
@@ -65,22 +87,33 @@ function load(spec: Record<string, unknown>): Promise<LoadResult> {
   });
 }
 
-interface LoadResult {
-  requests: number;
-  rps: number;
-  p50: number;
-  p90: number;
-  p99: number;
-  max: number;
-  statuses: Record<string, number>;
-  errors: number;
+/**
+ * CPU seconds of PostgreSQL on this machine (the benchmark's database is the only busy one): its
+ * processes, and the connections that have ended, which the postmaster counts as reaped children.
+ */
+function postgresCpuSeconds(): number | null {
+  try {
+    return readdirSync("/proc")
+      .filter((entry) => /^\d+$/.test(entry))
+      .filter((pid) => {
+        try {
+          return readFileSync(`/proc/${pid}/comm`, "utf8").trim() === "postgres";
+        } catch {
+          return false;
+        }
+      })
+      .reduce((sum, pid) => sum + (cpuSeconds(Number(pid), true) ?? 0), 0);
+  } catch {
+    return null;
+  }
 }
 
 /** CPU seconds (user + system) a process has used so far, from /proc; null where there is no /proc. */
-function cpuSeconds(pid: number | undefined): number | null {
+function cpuSeconds(pid: number | undefined, withReapedChildren = false): number | null {
   try {
     const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
-    return (Number(fields[11]) + Number(fields[12])) / 100;
+    const children = withReapedChildren ? Number(fields[13]) + Number(fields[14]) : 0;
+    return (Number(fields[11]) + Number(fields[12]) + children) / 100;
   } catch {
     return null;
   }
@@ -89,6 +122,7 @@ function cpuSeconds(pid: number | undefined): number | null {
 const engineCalls = async () => ((await (await fetch(`http://127.0.0.1:${ENGINE_PORT + 1}/`)).json()) as { calls: number }).calls;
 
 async function main() {
+  for (const port of [ENGINE_PORT, ENGINE_PORT + 1, RELAY_PORT, GATEWAY_PORT, NEXT_PORT]) await assertPortFree(port);
   const work = mkdtempSync(path.join(os.tmpdir(), "cc-bench-"));
   const serverUrl = process.env.BENCH_DATABASE_URL;
   const fresh = serverUrl ? await createFreshDatabase(serverUrl, { prefix: "cc_bench" }) : null;
@@ -156,12 +190,17 @@ async function main() {
     LOCAL_ENGINE_TOKENS_PER_SECOND: "0",
   };
 
-  const watched: Record<string, number | undefined> = {};
-  watched.engine = start("engine", process.execPath, ["--import", "tsx", "bench/engine.ts"], { ENGINE_PORT: String(ENGINE_PORT) }).pid;
-  await waitFor(`http://127.0.0.1:${ENGINE_PORT}/health`);
+  // CPU used so far by each process the requests pass through.
+  const watched: Record<string, () => number | null> = {};
+  const engine = start("engine", process.execPath, ["--import", "tsx", "bench/engine.ts"], { ENGINE_PORT: String(ENGINE_PORT) });
+  watched.engine = () => cpuSeconds(engine.pid);
+  // PostgreSQL's processes: metering writes every request (PGlite's work shows in the gateway's CPU).
+  if (fresh) watched.database = () => postgresCpuSeconds();
+  await waitFor(engine, `http://127.0.0.1:${ENGINE_PORT}/health`);
 
   const targets: Record<string, { url: string; headers: Record<string, string>; body?: string }> = {
     direct: { url: `http://127.0.0.1:${ENGINE_PORT}/v1/chat/completions`, headers: { "content-type": "application/json" } },
+    relay: { url: `http://127.0.0.1:${RELAY_PORT}/v1/chat/completions`, headers: { "content-type": "application/json" } },
     standalone: {
       url: `http://127.0.0.1:${GATEWAY_PORT}/v1/chat/completions`,
       headers: { "content-type": "application/json", authorization: `Bearer ${secret}` },
@@ -176,15 +215,15 @@ async function main() {
       headers: { "content-type": "application/json", authorization: `Bearer ${secret}` },
     },
   };
-  const results: Record<string, Record<number, LoadResult & { cpuUsPerRequest?: Record<string, number> }>> = { direct: {}, standalone: {}, inProcess: {}, next: {} };
+  const results: Record<string, Record<number, LoadResult & { cpuUsPerRequest?: Record<string, number> }>> = { direct: {}, relay: {}, standalone: {}, inProcess: {}, next: {} };
   const run = async (target: string, concurrency: number) => {
     // CPU per request of each server process, over the measured run and its warm-up.
-    const cpuBefore = Object.fromEntries(Object.entries(watched).map(([name, pid]) => [name, cpuSeconds(pid)]));
-    const result = await load({ body, ...targets[target], concurrency, durationMs: DURATION_MS, warmupMs: 1000 });
+    const cpuBefore = Object.fromEntries(Object.entries(watched).map(([name, cpu]) => [name, cpu()]));
+    const result = await load({ body, ...targets[target]!, concurrency, durationMs: DURATION_MS, warmupMs: 1000 });
     const served = result.requests * ((DURATION_MS + 1000) / DURATION_MS);
     const cpuUsPerRequest = Object.fromEntries(
       Object.entries(watched)
-        .map(([name, pid]) => [name, cpuSeconds(pid), cpuBefore[name]] as const)
+        .map(([name, cpu]) => [name, cpu(), cpuBefore[name]] as const)
         .filter(([, after, before]) => after !== null && before !== null && before !== undefined)
         .map(([name, after, before]) => [name, Math.round(((after! - before!) / served) * 1e6)]),
     );
@@ -197,20 +236,36 @@ async function main() {
 
   for (const c of CONCURRENCY) await run("direct", c);
 
+  const relay = start("relay", process.execPath, ["--import", "tsx", "bench/relay.ts"], {
+    RELAY_PORT: String(RELAY_PORT),
+    RELAY_UPSTREAM: `http://127.0.0.1:${ENGINE_PORT}`,
+  });
+  watched.relay = () => cpuSeconds(relay.pid);
+  await waitFor(relay, `http://127.0.0.1:${RELAY_PORT}/v1/chat/completions`, { method: "POST", body, headers: { "content-type": "application/json" } });
+  for (const c of CONCURRENCY) await run("relay", c);
+  await stop(relay);
+  delete watched.relay;
+
   // BENCH_GATEWAY_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", to look inside the gateway.
   const gatewayNodeArgs = (process.env.BENCH_GATEWAY_NODE_ARGS ?? "").split(" ").filter(Boolean);
   const gateway = start("gateway", process.execPath, [...gatewayNodeArgs, "--import", "tsx", "server/http/gateway-server.ts"], {
     ...serverEnv,
     GATEWAY_PORT: String(GATEWAY_PORT),
   });
-  await waitFor(`http://127.0.0.1:${GATEWAY_PORT}/v1/models`);
-  watched.gateway = gateway.pid;
+  await waitFor(gateway, `http://127.0.0.1:${GATEWAY_PORT}/v1/models`);
+  watched.gateway = () => cpuSeconds(gateway.pid);
   for (const c of CONCURRENCY) await run("standalone", c);
   for (const c of CONCURRENCY) await run("inProcess", c);
   delete watched.gateway;
 
   // The flood: none of these may reach the engine, and unknown keys cost one lookup each at most.
-  const before = await engineCalls();
+  // wrk stops mid-request: let what the gateway still relays reach the engine before counting.
+  let before = await engineCalls();
+  for (let settled = -1; settled !== before; ) {
+    settled = before;
+    await new Promise((r) => setTimeout(r, 500));
+    before = await engineCalls();
+  }
 
   const flood = async (keys: string[]) => {
     const started = performance.now();
@@ -239,7 +294,7 @@ async function main() {
     );
   }
   const next = start("next", process.execPath, [NEXT_BIN, "start", "-H", "127.0.0.1", "-p", String(NEXT_PORT)], serverEnv);
-  await waitFor(`http://127.0.0.1:${NEXT_PORT}/api/v1/models`);
+  await waitFor(next, `http://127.0.0.1:${NEXT_PORT}/api/v1/models`);
   for (const c of CONCURRENCY) await run("next", c);
   await stop(next);
 
@@ -256,6 +311,7 @@ async function main() {
     return {
       concurrency: c,
       direct: { rps: d.rps, p50: d.p50, p99: d.p99 },
+      relay: versus(results.relay![c]!, d),
       standalone: versus(results.standalone![c]!, d),
       inProcess: versus(results.inProcess![c]!, d),
       next: versus(results.next![c]!, d),
@@ -267,6 +323,7 @@ async function main() {
     machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, node: process.version },
     database: fresh ? "postgresql" : "pglite",
     durationMs: DURATION_MS,
+    loadGenerator: WRK ? "wrk, 1 thread" : "bench/load.ts (Node.js)",
     request: "POST chat/completions, 1 user message, max_tokens 32, temperature 0, not streamed",
     summary,
     flood: {
@@ -281,24 +338,32 @@ async function main() {
   const md = [
     `# Gateway benchmark — ${report.at}`,
     "",
-    `${report.machine.cpus} CPUs (${report.machine.model}), Node ${report.machine.node}, database ${report.database}, ${DURATION_MS / 1000}s per run after 1s warm-up. ${report.request}.`,
+    `${report.machine.cpus} CPUs (${report.machine.model}), Node ${report.machine.node}, database ${report.database}, load from ${report.loadGenerator}, ` +
+      `${DURATION_MS / 1000}s per run after 1s warm-up. ${report.request}.`,
     "",
-    "Requests/s (share of direct) and latency added to direct's p50 / p99 in ms:",
+    "Requests/s (share of direct), then latency added to direct's p50 / p99 in ms. The bare relay (bench/relay.ts) only parses and forwards: the floor for any gateway on node:http.",
     "",
-    "| concurrency | direct req/s | direct p50 / p99 ms | standalone, relaying to the engine | added | standalone, engine in its process | added | Next.js mount, relaying | added |",
-    "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    "| concurrency | direct req/s | direct p50 / p99 ms | bare Node.js relay | standalone gateway, relaying to the engine | standalone gateway, engine in its process | Next.js mount, relaying |",
+    "|---:|---:|---:|---:|---:|---:|---:|",
     ...summary.map((r) => {
-      const cells = (t: ReturnType<typeof versus>) =>
-        `${t.rps.toFixed(0)} (${(t.throughputVsDirect * 100).toFixed(0)}%) | ${t.addedP50.toFixed(2)} / ${t.addedP99.toFixed(2)}`;
-      return `| ${r.concurrency} | ${r.direct.rps.toFixed(0)} | ${r.direct.p50.toFixed(2)} / ${r.direct.p99.toFixed(2)} | ${cells(r.standalone)} | ${cells(r.inProcess)} | ${cells(r.next)} |`;
+      const signed = (ms: number) => `${ms >= 0 ? "+" : ""}${ms.toFixed(2)}`;
+      const cell = (t: ReturnType<typeof versus>) =>
+        `${t.rps.toFixed(0)} (${(t.throughputVsDirect * 100).toFixed(0)}%), ${signed(t.addedP50)} / ${signed(t.addedP99)}`;
+      return `| ${r.concurrency} | ${r.direct.rps.toFixed(0)} | ${r.direct.p50.toFixed(2)} / ${r.direct.p99.toFixed(2)} | ${cell(r.relay)} | ${cell(r.standalone)} | ${cell(r.inProcess)} | ${cell(r.next)} |`;
     }),
     "",
-    "CPU per request (µs, from /proc, warm-up included): " +
-      CONCURRENCY.map(
-        (c) =>
-          `c=${c}: engine ${results.direct![c]!.cpuUsPerRequest?.engine ?? "?"} direct; engine ${results.standalone![c]!.cpuUsPerRequest?.engine ?? "?"} + gateway ${results.standalone![c]!.cpuUsPerRequest?.gateway ?? "?"} relayed; gateway ${results.inProcess![c]!.cpuUsPerRequest?.gateway ?? "?"} with the engine in its process`,
-      ).join("; ") +
-      ".",
+    "CPU per request in µs, from /proc, warm-up included" + (fresh ? " (database: every PostgreSQL process, i.e. metering's writes)" : "") + ":",
+    "",
+    "| concurrency | direct | bare relay | standalone, relaying | standalone, engine in its process | Next.js mount |",
+    "|---:|---|---|---|---|---|",
+    ...CONCURRENCY.map((c) => {
+      const cpu = (target: string) =>
+        Object.entries(results[target]![c]!.cpuUsPerRequest ?? {})
+          .filter(([, us]) => us > 0)
+          .map(([name, us]) => `${name} ${us}`)
+          .join(", ");
+      return `| ${c} | ${cpu("direct")} | ${cpu("relay")} | ${cpu("standalone")} | ${cpu("inProcess")} | ${cpu("next")} |`;
+    }),
     "",
     `Flood: 2,000 malformed keys (${malformedRate}/s) and 2,000 distinct unknown keys (${unknownRate}/s) → ${floodEngineCalls} calls reached the engine. ` +
       "(Database work per key is covered by server/services/keys/verify-key.test.ts: none for a malformed key, one lookup per distinct unknown key per second.)",
