@@ -308,7 +308,7 @@ export async function buyCapacityBlock(
   request: APIRequestContext,
   teamId: string,
   block: { name: string; instanceTypeId: string; instanceCount: number; hours: number },
-): Promise<{ priceNano: bigint }> {
+): Promise<{ id: string; priceNano: bigint }> {
   const start = new Date(Math.ceil(Date.now() / 3_600_000) * 3_600_000 + 48 * 3_600_000);
   const [offer] = await trpcGet<{ regionId: string; startsAt: string; endsAt: string; priceNano: string }[]>(request, "reservations.search", {
     teamId,
@@ -319,7 +319,7 @@ export async function buyCapacityBlock(
     latestEnd: new Date(start.getTime() + 7 * 86_400_000).toISOString(),
   });
   expect(offer, `no offering of ${block.instanceCount}× ${block.instanceTypeId} for ${block.hours} hours`).toBeDefined();
-  await trpcPost(request, "reservations.purchase", {
+  const bought = await trpcPost<{ id: string }>(request, "reservations.purchase", {
     teamId,
     name: block.name,
     regionId: offer!.regionId,
@@ -330,7 +330,7 @@ export async function buyCapacityBlock(
     priceNano: offer!.priceNano,
     idempotencyKey: `e2e-${uniqueId()}`,
   });
-  return { priceNano: BigInt(offer!.priceNano) };
+  return { id: bought.id, priceNano: BigInt(offer!.priceNano) };
 }
 
 /** Where the mail sink (e2e/mail-sink.ts, started by playwright.config.ts) shows what it received. */

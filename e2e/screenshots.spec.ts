@@ -28,6 +28,8 @@ interface AdminTeam extends Account {
   invitationPath: string;
   /** /reset-password/<token> of a reset link not yet used. */
   resetPasswordPath: string;
+  instanceId: string;
+  reservationId: string;
 }
 
 const test = base.extend<object, { adminTeam: AdminTeam }>({
@@ -60,8 +62,8 @@ const test = base.extend<object, { adminTeam: AdminTeam }>({
         await trpcPost(page.request, "members.changeRole", { teamId, memberId: linId, role: "billing" });
         await trpcPost(page.request, "keys.create", { teamId, name: "CI deploys", scopes: ["inference"] });
         const sshKey = await trpcPost<{ id: string }>(page.request, "sshKeys.add", { teamId, name: "laptop", publicKey: publicKeyForTest(`ada-${uniqueId()}@e2e`).publicKey });
-        await trpcPost(page.request, "instances.launch", { teamId, name: "train-1", instanceTypeId: "gpu-1x-h100-sxm", regionId: "us-east-1", image: "ubuntu-22.04-cuda-12.4", sshKeyIds: [sshKey.id] });
-        await buyCapacityBlock(page.request, teamId, { name: "Pre-training block", instanceTypeId: "gpu-8x-h100-sxm", instanceCount: 2, hours: 72 });
+        const instance = await trpcPost<{ id: string }>(page.request, "instances.launch", { teamId, name: "train-1", instanceTypeId: "gpu-1x-h100-sxm", regionId: "us-east-1", image: "ubuntu-22.04-cuda-12.4", sshKeyIds: [sshKey.id] });
+        const block = await buyCapacityBlock(page.request, teamId, { name: "Pre-training block", instanceTypeId: "gpu-8x-h100-sxm", instanceCount: 2, hours: 72 });
 
         const pending = newUser({ firstName: "Pat" });
         await trpcPost(page.request, "invitations.create", { teamId, email: pending.email, role: "developer" });
@@ -75,6 +77,8 @@ const test = base.extend<object, { adminTeam: AdminTeam }>({
           storageState: await ownerContext.storageState(),
           invitationPath: new URL(invitationLink).pathname,
           resetPasswordPath: new URL(resetLink).pathname,
+          instanceId: instance.id,
+          reservationId: block.id,
         };
       } finally {
         await Promise.all(contexts.map((c) => c.close()));
@@ -122,13 +126,16 @@ for (const variant of variants) {
     });
 
     test("console pages", async ({ openContext, workerAccount }) => {
-      test.setTimeout(60_000);
+      test.setTimeout(90_000);
       const { team, storageState } = workerAccount;
       const page = await (await openContext({ viewport: variant.viewport, storageState })).newPage();
       await page.emulateMedia({ colorScheme: variant.colorScheme });
       await capture(page, `/${team.slug}`, `overview-${variant.name}.png`);
       await capture(page, `/${team.slug}/settings`, `settings-${variant.name}.png`);
+      await capture(page, `/${team.slug}/models`, `models-${variant.name}.png`);
+      await capture(page, `/${team.slug}/models/meta-llama/llama-3.1-8b-instruct`, `model-${variant.name}.png`);
       await capture(page, `/${team.slug}/playground`, `playground-${variant.name}.png`);
+      await capture(page, `/${team.slug}/instances/new`, `instances-new-${variant.name}.png`);
       await capture(page, `/${team.slug}/spend`, `spend-${variant.name}.png`);
       await capture(page, `/${team.slug}/billing`, `billing-${variant.name}.png`);
       await capture(page, "/account", `account-${variant.name}.png`);
@@ -144,7 +151,9 @@ for (const variant of variants) {
       await capture(page, `/${team.slug}/keys`, `keys-${variant.name}.png`);
       await capture(page, `/${team.slug}/ssh-keys`, `ssh-keys-${variant.name}.png`);
       await capture(page, `/${team.slug}/instances`, `instances-${variant.name}.png`);
+      await capture(page, `/${team.slug}/instances/${adminTeam.instanceId}`, `instance-${variant.name}.png`);
       await capture(page, `/${team.slug}/reservations`, `reservations-${variant.name}.png`);
+      await capture(page, `/${team.slug}/reservations/${adminTeam.reservationId}`, `reservation-${variant.name}.png`);
     });
   });
 }
