@@ -294,6 +294,7 @@ async function main() {
     );
   }
   const next = start("next", process.execPath, [NEXT_BIN, "start", "-H", "127.0.0.1", "-p", String(NEXT_PORT)], serverEnv);
+  watched.next = () => cpuSeconds(next.pid);
   await waitFor(next, `http://127.0.0.1:${NEXT_PORT}/api/v1/models`);
   for (const c of CONCURRENCY) await run("next", c);
   await stop(next);
