@@ -199,7 +199,7 @@ export function LaunchInstanceForm({ teamId, teamSlug }: { teamId: string; teamS
           <FormError>{formError}</FormError>
         </CardBody>
         <CardFooter>
-          <span className="mr-auto text-sm text-zinc-600 dark:text-zinc-400">
+          <span className="mr-auto basis-full text-sm text-zinc-600 sm:basis-auto dark:text-zinc-400">
             {type && (reservationId ? "Included in your capacity block" : `${formatPerHour(type.onDemandNanoPerHour)}, billed per second`)}
           </span>
           <Button variant="secondary" asChild>

@@ -227,7 +227,7 @@ export function ReservationSearch({
             )}
           </CardBody>
           <CardFooter>
-            <span className="mr-auto text-xs text-zinc-500 dark:text-zinc-400">Times are in your time zone.</span>
+            <span className="mr-auto basis-full text-xs text-zinc-500 sm:basis-auto dark:text-zinc-400">Times are in your time zone.</span>
             <Button type="submit" pending={searching}>
               <CalendarSearch className="h-4 w-4" aria-hidden />
               Search
