@@ -94,7 +94,10 @@ describe("the job worker", () => {
   });
 
   it("a worker killed mid-launch: after a restart the instance runs, with one allocation and one charge", async () => {
-    const simulated = createSimulatedDriver({ db, bootSeconds: 0.2, failureRate: 0, bootTimeoutSeconds: 1 });
+    // The dead worker's attempt is retried once its boot deadline passes. 4 s rather than less: on a
+    // loaded machine, job polling alone can take a second, and a deadline that short failed every
+    // attempt (three in all) before the restarted worker could see the machine run.
+    const simulated = createSimulatedDriver({ db, bootSeconds: 0.2, failureRate: 0, bootTimeoutSeconds: 4 });
     // The first worker's launch never returns: the process "dies" inside driver.launch.
     let finishZombieLaunch: () => void = () => {};
     const hanging: ComputeDriver = {
@@ -113,7 +116,7 @@ describe("the job worker", () => {
 
     await withWorker({ db, driver: simulated, ...FAST, tickIntervalSeconds: 0.5 }, async () => {
       const running = await waitFor(() => instanceRow(db, launched.id), (r) => r.state === "running", "running after restart");
-      // At least one retry; on a loaded machine a slow second attempt may pass the 1 s boot timeout too.
+      // At least one retry; on a very loaded machine a slow second attempt may pass its deadline too.
       expect(running.attempts).toBeGreaterThanOrEqual(2);
 
       // The dead worker's launch returns after all: it must not take the instance over.
