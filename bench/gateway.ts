@@ -30,7 +30,8 @@ import { signUp } from "../server/services/auth/sign-up";
 import { enterTeam } from "../server/services/teams/team-access";
 import type { ServiceContext } from "../server/services/context";
 import { randomBase62 } from "../server/db/ids";
-import { hasWrk, loadWithWrk, type LoadResult, type LoadSpec } from "./wrk";
+import type { LoadResult, LoadSpec } from "./load";
+import { hasWrk, loadWithWrk } from "./wrk";
 
 const DURATION_MS = Number(process.env.BENCH_DURATION_MS ?? 5000);
 const CONCURRENCY = (process.env.BENCH_CONCURRENCY ?? "1,16,64").split(",").map(Number);

@@ -7,7 +7,7 @@
  */
 import { Agent, request } from "node:http";
 
-interface LoadSpec {
+export interface LoadSpec {
   url: string;
   method?: string;
   body?: string;
@@ -15,6 +15,18 @@ interface LoadSpec {
   concurrency: number;
   durationMs: number;
   warmupMs?: number;
+}
+
+/** The one JSON line this prints; bench/wrk.ts answers in the same shape. */
+export interface LoadResult {
+  requests: number;
+  rps: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  max: number;
+  statuses: Record<string, number>;
+  errors: number;
 }
 
 const spec = JSON.parse(process.argv[2] ?? "{}") as LoadSpec;

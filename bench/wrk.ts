@@ -8,26 +8,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-
-export interface LoadSpec {
-  url: string;
-  body?: string;
-  headers?: Record<string, string>;
-  concurrency: number;
-  durationMs: number;
-  warmupMs?: number;
-}
-
-export interface LoadResult {
-  requests: number;
-  rps: number;
-  p50: number;
-  p90: number;
-  p99: number;
-  max: number;
-  statuses: Record<string, number>;
-  errors: number;
-}
+import type { LoadResult, LoadSpec } from "./load";
 
 export function hasWrk(): boolean {
   return spawnSync("wrk", ["--version"]).error === undefined;
@@ -45,7 +26,7 @@ function script(spec: LoadSpec): string {
     .map(([name, value]) => `wrk.headers[ ${luaString(name)} ] = ${luaString(value)}`)
     .join("\n");
   return `
-wrk.method = "POST"
+wrk.method = ${luaString(spec.method ?? "POST")}
 ${spec.body ? `wrk.body = ${luaString(spec.body)}` : ""}
 ${headers}
 done = function(summary, latency, requests)
