@@ -99,6 +99,11 @@ const variants = [
 async function capture(page: Page, urlPath: string, file: string) {
   // goto throws on a navigation error (server down, connection refused): the one way to fail here.
   await page.goto(urlPath);
+  await screenshot(page, file);
+}
+
+/** The page as it is now, e.g. after opening a form on it. */
+async function screenshot(page: Page, file: string) {
   // Best effort to let client data and fonts arrive; bounded, and never a failure.
   await page.waitForLoadState("networkidle", { timeout: 5_000 }).catch(() => undefined);
   await page.evaluate(() => document.fonts.ready).catch(() => undefined);
@@ -153,6 +158,8 @@ for (const variant of variants) {
       await capture(page, `/${team.slug}/instances`, `instances-${variant.name}.png`);
       await capture(page, `/${team.slug}/instances/${adminTeam.instanceId}`, `instance-${variant.name}.png`);
       await capture(page, `/${team.slug}/reservations`, `reservations-${variant.name}.png`);
+      await page.getByRole("button", { name: "Reserve capacity" }).first().click();
+      await screenshot(page, `reservations-search-${variant.name}.png`);
       await capture(page, `/${team.slug}/reservations/${adminTeam.reservationId}`, `reservation-${variant.name}.png`);
     });
   });
