@@ -44,11 +44,17 @@ class NodeRequest implements GatewayRequest {
     return this.stream;
   }
 
-  async arrayBuffer(): Promise<ArrayBuffer> {
-    const chunks: Buffer[] = [];
-    for await (const chunk of this.req) chunks.push(chunk as Buffer);
-    const bytes = Buffer.concat(chunks);
-    return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+  arrayBuffer(): Promise<ArrayBuffer> {
+    // Events rather than `for await`: a stream's async iterator costs more than the rest of the read.
+    return new Promise((resolve, reject) => {
+      const chunks: Buffer[] = [];
+      this.req.on("data", (chunk: Buffer) => chunks.push(chunk));
+      this.req.once("end", () => {
+        const bytes = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+        resolve(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);
+      });
+      this.req.once("error", reject);
+    });
   }
 }
 

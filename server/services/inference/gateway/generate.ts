@@ -101,8 +101,11 @@ async function generate<TChunk extends { usage?: unknown }>(
   let tracker!: UsageTracker;
   let rateHeaders!: Record<string, string>;
   let iterator!: AsyncIterator<TChunk>;
-  const abort = new AbortController();
-  options.signal.addEventListener("abort", () => abort.abort(), { once: true });
+  // A stream can also be cancelled by its reader, so it gets a signal of its own that follows the
+  // client's; a whole answer needs only the client's.
+  const abort = spec.stream ? new AbortController() : null;
+  if (abort) options.signal.addEventListener("abort", () => abort.abort(), { once: true });
+  const signal = abort?.signal ?? options.signal;
   try {
     const model = await resolveModel(deps, caller, spec.modelId, spec.endpoint);
     const promptTokens = spec.promptTokens(model);
@@ -121,7 +124,7 @@ async function generate<TChunk extends { usage?: unknown }>(
       countTokens: spec.countTokens,
     });
     iterator = deps.engines
-      .stream(model.backends, (engine) => spec.start(engine, model, maxTokens, abort.signal))
+      .stream(model.backends, (engine) => spec.start(engine, model, maxTokens, signal))
       [Symbol.asyncIterator]();
   } catch (error) {
     // Refused before reaching a model (unknown model, limits, context length): metered at no cost.
@@ -180,7 +183,7 @@ async function generate<TChunk extends { usage?: unknown }>(
         if (spec.includeUsage) controller.enqueue(sseEvent(shape.usageChunk(tracker.usage())));
         controller.enqueue(sseEvent("[DONE]"));
       } catch (error) {
-        if (abort.signal.aborted) {
+        if (signal.aborted) {
           status = "cancelled";
           httpStatus = 499;
         } else {
@@ -204,7 +207,7 @@ async function generate<TChunk extends { usage?: unknown }>(
       }
     },
     cancel() {
-      abort.abort();
+      abort?.abort();
       void iterator.return?.(undefined);
     },
   });
