@@ -15,9 +15,10 @@
  * dropped), else a fresh embedded PGlite directory. Results: bench/results/gateway-*.json and .md.
  * Environment: BENCH_DURATION_MS (default 5000), BENCH_CONCURRENCY (default "1,16,64"),
  * BENCH_LOADGEN=node to use bench/load.ts even where wrk is installed,
- * BENCH_SKIP_NEXT=1 to leave out the Next.js mount while working on the gateway (no report is saved).
+ * BENCH_TARGETS to run some of relay, standalone, inProcess and next besides direct while working on
+ * the gateway (e.g. "standalone"; no report is saved), BENCH_SKIP_NEXT=1 for all but next.
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { connect } from "node:net";
 import os from "node:os";
@@ -35,6 +36,13 @@ import { hasWrk, loadWithWrk } from "./wrk";
 
 const DURATION_MS = Number(process.env.BENCH_DURATION_MS ?? 5000);
 const CONCURRENCY = (process.env.BENCH_CONCURRENCY ?? "1,16,64").split(",").map(Number);
+const ALL_TARGETS = ["direct", "relay", "standalone", "inProcess", "next"];
+const TARGETS = new Set(
+  process.env.BENCH_TARGETS
+    ? ["direct", ...process.env.BENCH_TARGETS.split(",").map((t) => t.trim())]
+    : ALL_TARGETS.filter((t) => t !== "next" || !process.env.BENCH_SKIP_NEXT),
+);
+for (const t of TARGETS) if (!ALL_TARGETS.includes(t)) throw new Error(`BENCH_TARGETS: unknown target ${t} (known: ${ALL_TARGETS.join(", ")})`);
 const ENGINE_PORT = 18088;
 const GATEWAY_PORT = 18080;
 const RELAY_PORT = 18087;
@@ -237,26 +245,31 @@ async function main() {
 
   for (const c of CONCURRENCY) await run("direct", c);
 
-  const relay = start("relay", process.execPath, ["--import", "tsx", "bench/relay.ts"], {
-    RELAY_PORT: String(RELAY_PORT),
-    RELAY_UPSTREAM: `http://127.0.0.1:${ENGINE_PORT}`,
-  });
-  watched.relay = () => cpuSeconds(relay.pid);
-  await waitFor(relay, `http://127.0.0.1:${RELAY_PORT}/v1/chat/completions`, { method: "POST", body, headers: { "content-type": "application/json" } });
-  for (const c of CONCURRENCY) await run("relay", c);
-  await stop(relay);
-  delete watched.relay;
+  if (TARGETS.has("relay")) {
+    const relay = start("relay", process.execPath, ["--import", "tsx", "bench/relay.ts"], {
+      RELAY_PORT: String(RELAY_PORT),
+      RELAY_UPSTREAM: `http://127.0.0.1:${ENGINE_PORT}`,
+    });
+    watched.relay = () => cpuSeconds(relay.pid);
+    await waitFor(relay, `http://127.0.0.1:${RELAY_PORT}/v1/chat/completions`, { method: "POST", body, headers: { "content-type": "application/json" } });
+    for (const c of CONCURRENCY) await run("relay", c);
+    await stop(relay);
+    delete watched.relay;
+  }
 
   // BENCH_GATEWAY_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", to look inside the gateway.
   const gatewayNodeArgs = (process.env.BENCH_GATEWAY_NODE_ARGS ?? "").split(" ").filter(Boolean);
-  const gateway = start("gateway", process.execPath, [...gatewayNodeArgs, "--import", "tsx", "server/http/gateway-server.ts"], {
+  // What `npm run gateway` runs, started here directly so that its CPU is the process's own.
+  const build = spawnSync("npm", ["run", "--silent", "gateway:build"], { stdio: "inherit" });
+  if (build.status !== 0) throw new Error("npm run gateway:build failed");
+  const gateway = start("gateway", process.execPath, [...gatewayNodeArgs, "dist/gateway.mjs"], {
     ...serverEnv,
     GATEWAY_PORT: String(GATEWAY_PORT),
   });
   await waitFor(gateway, `http://127.0.0.1:${GATEWAY_PORT}/v1/models`);
   watched.gateway = () => cpuSeconds(gateway.pid);
-  for (const c of CONCURRENCY) await run("standalone", c);
-  for (const c of CONCURRENCY) await run("inProcess", c);
+  if (TARGETS.has("standalone")) for (const c of CONCURRENCY) await run("standalone", c);
+  if (TARGETS.has("inProcess")) for (const c of CONCURRENCY) await run("inProcess", c);
   delete watched.gateway;
 
   // The flood: none of these may reach the engine, and unknown keys cost one lookup each at most.
@@ -283,7 +296,7 @@ async function main() {
   await stop(gateway);
   console.log(`flood: 2000 malformed keys at ${malformedRate}/s, 2000 unknown keys at ${unknownRate}/s → ${floodEngineCalls} engine calls`);
 
-  if (process.env.BENCH_SKIP_NEXT) {
+  if (!TARGETS.has("next")) {
     if (fresh) await fresh.drop();
     rmSync(work, { recursive: true, force: true });
     return;
@@ -299,6 +312,11 @@ async function main() {
   await waitFor(next, `http://127.0.0.1:${NEXT_PORT}/api/v1/models`);
   for (const c of CONCURRENCY) await run("next", c);
   await stop(next);
+  if (ALL_TARGETS.some((t) => !TARGETS.has(t))) {
+    if (fresh) await fresh.drop();
+    rmSync(work, { recursive: true, force: true });
+    return;
+  }
 
   const versus = (target: LoadResult, direct: LoadResult) => ({
     rps: target.rps,
