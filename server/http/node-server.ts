@@ -60,7 +60,11 @@ class NodeRequest implements GatewayRequest {
 
 async function writeReply(reply: GatewayReply, res: ServerResponse): Promise<void> {
   if (reply instanceof JsonReply) {
-    res.writeHead(reply.status, { ...reply.headers, "content-length": Buffer.byteLength(reply.text) });
+    // A flat list of names and values: node:http takes it as is, without walking an object.
+    const headers: string[] = [];
+    for (const name in reply.headers) headers.push(name, reply.headers[name]!);
+    headers.push("content-length", String(Buffer.byteLength(reply.text)));
+    res.writeHead(reply.status, headers);
     res.end(reply.text);
     return;
   }

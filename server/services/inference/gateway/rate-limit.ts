@@ -111,8 +111,9 @@ export function createRedisRateLimiter(redis: Redis, prefix = "cc:rl:"): RateLim
 
 /** `6m0s`-style durations, as OpenAI's x-ratelimit-reset-* headers use. */
 export function formatResetDuration(ms: number): string {
-  const totalSeconds = Math.max(0, ms) / 1000;
-  if (totalSeconds < 60) return `${Number(totalSeconds.toFixed(3))}s`;
+  // Whole milliseconds, without toFixed: this runs twice for every request.
+  if (ms < 60_000) return `${Math.round(Math.max(0, ms)) / 1000}s`;
+  const totalSeconds = ms / 1000;
   const minutes = Math.floor(totalSeconds / 60);
   return `${minutes}m${Math.round(totalSeconds - minutes * 60)}s`;
 }
