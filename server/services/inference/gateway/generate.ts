@@ -214,6 +214,9 @@ async function generate<TChunk extends { usage?: unknown }>(
   return new Response(body, { status: 200, headers: sseHeaders(headers) });
 }
 
+/** Chat parameters the gateway does not act on itself, forwarded to upstreams that support them. */
+const PASSED_THROUGH = ["tools", "tool_choice", "parallel_tool_calls", "response_format", "logit_bias", "user"] as const;
+
 export function createChatCompletion(
   deps: GatewayDeps,
   tokenizer: Tokenizer,
@@ -223,17 +226,9 @@ export function createChatCompletion(
 ): Promise<GatewayReply> {
   const created = Math.floor(deps.now().getTime() / 1000);
   const id = `chatcmpl-${options.requestId.slice(4)}`;
-  const messages: ChatMessage[] = body.messages.map((m) => ({ ...m, content: m.content ?? null }));
-  const passThrough = Object.fromEntries(
-    Object.entries({
-      tools: body.tools,
-      tool_choice: body.tool_choice,
-      parallel_tool_calls: body.parallel_tool_calls,
-      response_format: body.response_format,
-      logit_bias: body.logit_bias,
-      user: body.user,
-    }).filter(([, v]) => v != null),
-  );
+  const messages = body.messages.map((m) => (m.content == null ? { ...m, content: null } : m)) as ChatMessage[];
+  const passThrough: Record<string, unknown> = {};
+  for (const name of PASSED_THROUGH) if (body[name] != null) passThrough[name] = body[name];
   return generate<ChatChunk>(deps, caller, options, {
     endpoint: "chat",
     modelId: body.model,
