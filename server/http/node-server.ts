@@ -54,6 +54,10 @@ class NodeRequest implements GatewayRequest {
         resolve(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);
       });
       this.req.once("error", reject);
+      // A request destroyed before or while its body is read ends with "close" and no "end".
+      const gone = () => reject(new Error("The client closed the connection before sending the whole body."));
+      this.req.once("close", gone);
+      if (this.req.destroyed) gone();
     });
   }
 }

@@ -43,6 +43,10 @@ export const notFound = (message: string) => new GatewayError(404, "invalid_requ
 export const payloadTooLarge = (limit: number) =>
   new GatewayError(413, "invalid_request_error", "request_too_large", `The request body is larger than ${limit} bytes.`);
 
+/** The client went away before its request was read: nginx's 499, metered but never logged as our failure. */
+export const clientClosedRequest = () =>
+  new GatewayError(499, "invalid_request_error", "client_closed_request", "The connection closed before the whole request body arrived.");
+
 export const insufficientQuota = (message: string) =>
   new GatewayError(429, "insufficient_quota", "insufficient_quota", message);
 

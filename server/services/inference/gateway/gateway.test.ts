@@ -247,6 +247,42 @@ describe("bad input gets a 4xx and the server keeps serving", () => {
   });
 });
 
+describe("a client that leaves before sending its whole body", () => {
+  it("is metered as 499 at no cost, is not logged as a failure, and the server keeps serving", async () => {
+    const failures: unknown[] = [];
+    const own = await startTestGateway(db, { log: { info() {}, warn() {}, error: (...args: unknown[]) => failures.push(args) } });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const socket = connect(Number(new URL(own.url).port), "127.0.0.1", () => {
+          socket.write(
+            `POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${team.secret}\r\n` +
+              'Content-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"model":',
+          );
+          setTimeout(() => (socket.destroy(), resolve()), 100);
+        });
+        socket.on("error", reject);
+      });
+      const closedEvents = async () => {
+        await own.gateway.deps.usage.flush();
+        return db.select().from(usageEvents).where(and(eq(usageEvents.apiKeyId, team.keyId), eq(usageEvents.httpStatus, 499)));
+      };
+      let events = await closedEvents();
+      for (let i = 0; i < 20 && events.length === 0; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        events = await closedEvents();
+      }
+      expect(events).toHaveLength(1);
+      expect(events[0]).toMatchObject({ costNano: 0n, inputTokens: 0, outputTokens: 0 });
+      expect(failures).toEqual([]);
+      const c = new OpenAI({ baseURL: `${own.url}/v1`, apiKey: team.secret, maxRetries: 0 });
+      const answer = await c.chat.completions.create({ model: CHAT_MODEL, messages: [{ role: "user", content: "still there?" }], max_tokens: 5 });
+      expect(answer.choices).toHaveLength(1);
+    } finally {
+      await own.close();
+    }
+  });
+});
+
 describe("a client that disconnects mid-stream", () => {
   it("is billed for the tokens produced, and the generation stops", async () => {
     const slow = await startTestGateway(db, { tokensPerSecond: 40 });

@@ -1,5 +1,5 @@
 import { randomBase62 } from "@/server/db/ids";
-import { GatewayError, internalError, invalidRequest, payloadTooLarge } from "./errors";
+import { clientClosedRequest, GatewayError, internalError, invalidRequest, payloadTooLarge } from "./errors";
 
 /** The id every answer carries in `x-request-id`, and its usage event. */
 export function newRequestId(): string {
@@ -68,14 +68,14 @@ export async function readJsonBody(request: GatewayRequest, limit: number): Prom
   let bytes: Uint8Array;
   if (Number.isFinite(declared)) {
     // The length is known and within the limit: read it at once, the cheap way.
-    bytes = new Uint8Array(await request.arrayBuffer());
+    bytes = new Uint8Array(await request.arrayBuffer().catch(() => Promise.reject(clientClosedRequest())));
   } else {
     if (!request.body) throw invalidRequest("The request body is empty; send a JSON object.");
     const reader = request.body.getReader();
     const chunks: Uint8Array[] = [];
     let size = 0;
     while (true) {
-      const { done, value } = await reader.read();
+      const { done, value } = await reader.read().catch(() => Promise.reject(clientClosedRequest()));
       if (done) break;
       size += value.byteLength;
       if (size > limit) {
