@@ -100,7 +100,7 @@ export function createGatewayHandler(deps: GatewayDeps, options: GatewayHandlerO
       const path = url.pathname.slice(base.length).replace(/\/+$/, "") || "/";
       const method = request.method.toUpperCase();
       const call = { requestId, signal: request.signal };
-      if (options.extra?.handles(path)) return await options.extra.handle(request, path, requestId);
+      if (!routes[path] && options.extra?.handles(path)) return await options.extra.handle(request, path, requestId);
 
       if (path === "/models" || path.startsWith("/models/")) {
         if (method !== "GET") throw methodNotAllowed(method, path);

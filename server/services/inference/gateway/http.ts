@@ -57,6 +57,15 @@ export function toGatewayError(error: unknown, requestId: string): GatewayError 
 
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 
+/** A body read fails only when the connection goes before the body has arrived. */
+async function unlessClosed<T>(read: Promise<T>): Promise<T> {
+  try {
+    return await read;
+  } catch {
+    throw clientClosedRequest();
+  }
+}
+
 /**
  * Reads and parses a JSON body of at most `limit` bytes, without buffering more than that:
  * an oversized body is refused as soon as it passes the limit.
@@ -68,14 +77,14 @@ export async function readJsonBody(request: GatewayRequest, limit: number): Prom
   let bytes: Uint8Array;
   if (Number.isFinite(declared)) {
     // The length is known and within the limit: read it at once, the cheap way.
-    bytes = new Uint8Array(await request.arrayBuffer().catch(() => Promise.reject(clientClosedRequest())));
+    bytes = new Uint8Array(await unlessClosed(request.arrayBuffer()));
   } else {
     if (!request.body) throw invalidRequest("The request body is empty; send a JSON object.");
     const reader = request.body.getReader();
     const chunks: Uint8Array[] = [];
     let size = 0;
     while (true) {
-      const { done, value } = await reader.read().catch(() => Promise.reject(clientClosedRequest()));
+      const { done, value } = await unlessClosed(reader.read());
       if (done) break;
       size += value.byteLength;
       if (size > limit) {
