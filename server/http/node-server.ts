@@ -53,11 +53,10 @@ class NodeRequest implements GatewayRequest {
         const bytes = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
         resolve(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);
       });
+      // A client that goes while the body is read destroys the request with an error; one that
+      // went before it is read leaves a destroyed request that will never end.
       this.req.once("error", reject);
-      // A request destroyed before or while its body is read ends with "close" and no "end".
-      const gone = () => reject(new Error("The client closed the connection before sending the whole body."));
-      this.req.once("close", gone);
-      if (this.req.destroyed) gone();
+      if (this.req.destroyed) reject(new Error("The client closed the connection before sending the whole body."));
     });
   }
 }
