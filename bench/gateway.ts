@@ -16,7 +16,8 @@
  * Environment: BENCH_DURATION_MS (default 5000), BENCH_CONCURRENCY (default "1,16,64"),
  * BENCH_LOADGEN=node to use bench/load.ts even where wrk is installed,
  * BENCH_TARGETS to run some of relay, standalone, inProcess and next besides direct while working on
- * the gateway (e.g. "standalone"; no report is saved), BENCH_SKIP_NEXT=1 for all but next.
+ * the gateway (e.g. "standalone"; no report is saved), BENCH_SKIP_NEXT=1 for all but next,
+ * BENCH_GATEWAY_BUNDLE=dist/other.mjs to measure another build of `npm run gateway:build`.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -260,9 +261,11 @@ async function main() {
   // BENCH_GATEWAY_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", to look inside the gateway.
   const gatewayNodeArgs = (process.env.BENCH_GATEWAY_NODE_ARGS ?? "").split(" ").filter(Boolean);
   // What `npm run gateway` runs, started here directly so that its CPU is the process's own.
-  const build = spawnSync("npm", ["run", "--silent", "gateway:build"], { stdio: "inherit" });
+  // BENCH_GATEWAY_BUNDLE measures another build instead (say, an earlier commit's), for A/B runs.
+  const bundle = process.env.BENCH_GATEWAY_BUNDLE;
+  const build = bundle ? { status: 0 } : spawnSync("npm", ["run", "--silent", "gateway:build"], { stdio: "inherit" });
   if (build.status !== 0) throw new Error("npm run gateway:build failed");
-  const gateway = start("gateway", process.execPath, [...gatewayNodeArgs, "dist/gateway.mjs"], {
+  const gateway = start("gateway", process.execPath, [...gatewayNodeArgs, bundle ?? "dist/gateway.mjs"], {
     ...serverEnv,
     GATEWAY_PORT: String(GATEWAY_PORT),
   });
