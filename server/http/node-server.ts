@@ -126,8 +126,7 @@ export async function serveGateway(
       void writeReply(errorReply(invalidRequest("The request target is not a valid URL path."), newRequestId()), res);
       return;
     }
-    Promise.resolve()
-      .then(() => handler(new NodeRequest(req, res, url)))
+    handler(new NodeRequest(req, res, url))
       .then((reply) => writeReply(reply, res))
       .catch((error) => {
         console.error("request failed", error);
