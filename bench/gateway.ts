@@ -340,6 +340,21 @@ async function main() {
       next: versus(results.next![c]!, d),
     };
   });
+  // The issue's targets, judged on the standalone gateway relaying to the engine.
+  const at = (c: number) => summary.find((row) => row.concurrency === c);
+  const c16 = at(16);
+  const c64 = at(64);
+  const verdicts = [
+    ...(c64
+      ? [{ target: "throughput at 64 connections ≥ 70 % of direct", measured: `${(c64.standalone.throughputVsDirect * 100).toFixed(0)} %`, met: c64.standalone.throughputVsDirect >= 0.7 }]
+      : []),
+    ...(c16
+      ? [
+          { target: "added p50 at 16 connections ≤ 1 ms", measured: `+${c16.standalone.addedP50.toFixed(2)} ms`, met: c16.standalone.addedP50 <= 1 },
+          { target: "added p99 at 16 connections ≤ 5 ms", measured: `+${c16.standalone.addedP99.toFixed(2)} ms`, met: c16.standalone.addedP99 <= 5 },
+        ]
+      : []),
+  ];
   const report = {
     benchmark: "gateway",
     at: new Date().toISOString(),
@@ -349,6 +364,7 @@ async function main() {
     loadGenerator: WRK ? "wrk, 1 thread" : "bench/load.ts (Node.js)",
     request: "POST chat/completions, 1 user message, max_tokens 32, temperature 0, not streamed",
     summary,
+    targets: verdicts,
     flood: {
       malformedKeys: 2000,
       unknownKeys: 2000,
@@ -387,6 +403,10 @@ async function main() {
           .join(", ");
       return `| ${c} | ${cpu("direct")} | ${cpu("relay")} | ${cpu("standalone")} | ${cpu("inProcess")} | ${cpu("next")} |`;
     }),
+    "",
+    "Targets, for the standalone gateway relaying to the engine: " +
+      verdicts.map((v) => `${v.target}: ${v.measured}, ${v.met ? "met" : "not met"}`).join("; ") +
+      ".",
     "",
     `Flood: 2,000 malformed keys (${malformedRate}/s) and 2,000 distinct unknown keys (${unknownRate}/s) → ${floodEngineCalls} calls reached the engine. ` +
       "(Database work per key is covered by server/services/keys/verify-key.test.ts: none for a malformed key, one lookup per distinct unknown key per second.)",
