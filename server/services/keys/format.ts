@@ -1,4 +1,4 @@
-import crypto from "node:crypto";
+import { createHash } from "node:crypto";
 import { randomBase62 } from "@/server/db/ids";
 
 /**
@@ -65,14 +65,8 @@ export function parseKey(raw: unknown): ParsedKey {
 
 /** What is stored in place of the secret: SHA-256, hex. */
 export function hashKey(secret: string): string {
-  return sha256Hex(secret);
+  return createHash("sha256").update(secret, "utf8").digest("hex");
 }
-
-// Every API request hashes its key: the one-shot `crypto.hash` (Node 20.12+) skips the Hash object.
-const sha256Hex: (text: string) => string =
-  typeof crypto.hash === "function"
-    ? (text) => crypto.hash("sha256", text, "hex")
-    : (text) => crypto.createHash("sha256").update(text, "utf8").digest("hex");
 
 /** Shown in lists so people can tell keys apart: `cc_sk_AbCd…wXyZ`. */
 export function hintFor(secret: string): string {

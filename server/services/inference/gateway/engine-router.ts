@@ -36,29 +36,20 @@ export function createEngineRouter(options: EngineRouterOptions) {
   const upstreams = new Map<string, Engine>();
   const breakers = new Map<string, BreakerState>();
 
-  // The catalog cache hands out the same backend objects until it reloads: remember their targets.
-  const targets = new WeakMap<ModelBackend, BackendTarget>();
   const targetFor = (backend: ModelBackend): BackendTarget => {
-    let target = targets.get(backend);
-    if (target) return target;
-    if (backend.engine === "local") {
-      target = { id: "local", engine: options.localEngine() };
-    } else {
-      const id = `${backend.baseUrl}#${backend.upstreamModel}`;
-      let engine = upstreams.get(id);
-      if (!engine) {
-        engine = createOpenAICompatibleEngine({
-          baseUrl: backend.baseUrl,
-          apiKey: backend.apiKeyEnv ? env[backend.apiKeyEnv] : undefined,
-          upstreamModel: backend.upstreamModel,
-          timeouts: options.timeouts,
-        });
-        upstreams.set(id, engine);
-      }
-      target = { id, engine };
+    if (backend.engine === "local") return { id: "local", engine: options.localEngine() };
+    const id = `${backend.baseUrl}#${backend.upstreamModel}`;
+    let engine = upstreams.get(id);
+    if (!engine) {
+      engine = createOpenAICompatibleEngine({
+        baseUrl: backend.baseUrl,
+        apiKey: backend.apiKeyEnv ? env[backend.apiKeyEnv] : undefined,
+        upstreamModel: backend.upstreamModel,
+        timeouts: options.timeouts,
+      });
+      upstreams.set(id, engine);
     }
-    targets.set(backend, target);
-    return target;
+    return { id, engine };
   };
 
   const healthy = (id: string) => (breakers.get(id)?.openUntilMs ?? 0) <= nowMs();

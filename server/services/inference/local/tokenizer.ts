@@ -35,22 +35,10 @@ const TOKENS_PER_MESSAGE = 3;
 const TOKENS_PER_NAME = 1;
 const REPLY_PRIMING = 3;
 
-// Roles are a handful of strings, counted once each.
-const roleTokens = new Map<string, number>();
-
-function countRole(role: string): number {
-  let count = roleTokens.get(role);
-  if (count === undefined) {
-    count = countTokens(role);
-    if (roleTokens.size < 16) roleTokens.set(role, count);
-  }
-  return count;
-}
-
 export function countChatTokens(messages: readonly ChatMessage[]): number {
   let total = REPLY_PRIMING;
   for (const message of messages) {
-    total += TOKENS_PER_MESSAGE + countRole(message.role) + countTokens(messageText(message.content));
+    total += TOKENS_PER_MESSAGE + countTokens(message.role) + countTokens(messageText(message.content));
     if (message.name) total += TOKENS_PER_NAME + countTokens(message.name);
     if (message.tool_calls?.length) total += countTokens(JSON.stringify(message.tool_calls));
     if (message.tool_call_id) total += countTokens(message.tool_call_id);
