@@ -136,6 +136,10 @@ async function main() {
   const work = mkdtempSync(path.join(os.tmpdir(), "cc-bench-"));
   const serverUrl = process.env.BENCH_DATABASE_URL;
   const fresh = serverUrl ? await createFreshDatabase(serverUrl, { prefix: "cc_bench" }) : null;
+  const cleanUp = async () => {
+    if (fresh) await fresh.drop();
+    rmSync(work, { recursive: true, force: true });
+  };
   const dbEnv: Record<string, string> = fresh ? { DATABASE_URL: fresh.url } : { DATA_DIR: path.join(work, "data"), DATABASE_URL: "" };
 
   // The catalog: the same model served over HTTP by the engine process, and inside the gateway's.
@@ -299,27 +303,21 @@ async function main() {
   await stop(gateway);
   console.log(`flood: 2000 malformed keys at ${malformedRate}/s, 2000 unknown keys at ${unknownRate}/s → ${floodEngineCalls} engine calls`);
 
-  if (!TARGETS.has("next")) {
-    if (fresh) await fresh.drop();
-    rmSync(work, { recursive: true, force: true });
-    return;
+  if (TARGETS.has("next")) {
+    if (!existsSync(".next/BUILD_ID")) {
+      console.log("building the console for the Next.js mount (next build) …");
+      await new Promise((resolve, reject) =>
+        start("build", process.execPath, [NEXT_BIN, "build"], {}).once("exit", (code) => (code === 0 ? resolve(null) : reject(new Error("build failed")))),
+      );
+    }
+    const next = start("next", process.execPath, [NEXT_BIN, "start", "-H", "127.0.0.1", "-p", String(NEXT_PORT)], serverEnv);
+    watched.next = () => cpuSeconds(next.pid);
+    await waitFor(next, `http://127.0.0.1:${NEXT_PORT}/api/v1/models`);
+    for (const c of CONCURRENCY) await run("next", c);
+    await stop(next);
   }
-  if (!existsSync(".next/BUILD_ID")) {
-    console.log("building the console for the Next.js mount (next build) …");
-    await new Promise((resolve, reject) =>
-      start("build", process.execPath, [NEXT_BIN, "build"], {}).once("exit", (code) => (code === 0 ? resolve(null) : reject(new Error("build failed")))),
-    );
-  }
-  const next = start("next", process.execPath, [NEXT_BIN, "start", "-H", "127.0.0.1", "-p", String(NEXT_PORT)], serverEnv);
-  watched.next = () => cpuSeconds(next.pid);
-  await waitFor(next, `http://127.0.0.1:${NEXT_PORT}/api/v1/models`);
-  for (const c of CONCURRENCY) await run("next", c);
-  await stop(next);
-  if (ALL_TARGETS.some((t) => !TARGETS.has(t))) {
-    if (fresh) await fresh.drop();
-    rmSync(work, { recursive: true, force: true });
-    return;
-  }
+  // A partial run is for working on the gateway: its figures are printed above, not kept.
+  if (ALL_TARGETS.some((t) => !TARGETS.has(t))) return cleanUp();
 
   const versus = (target: LoadResult, direct: LoadResult) => ({
     rps: target.rps,
@@ -418,8 +416,7 @@ async function main() {
   writeFileSync(`bench/results/gateway-${stamp}.md`, md);
   console.log("\n" + md);
 
-  if (fresh) await fresh.drop();
-  rmSync(work, { recursive: true, force: true });
+  await cleanUp();
 }
 
 main()
