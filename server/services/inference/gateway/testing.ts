@@ -10,6 +10,7 @@ import { countChatTokens, countTokens, createLocalEngine } from "../local";
 import { createGateway, createMemoryRateLimiter, type Gateway } from ".";
 import type { ExtraRoutes } from "./handler";
 import type { GatewayLimits } from "./types";
+import type { UpstreamTimeouts } from "./upstream";
 
 export const quietLog: Logger = { info() {}, warn() {}, error() {} };
 
@@ -19,7 +20,14 @@ export const quietLog: Logger = { info() {}, warn() {}, error() {} };
  */
 export async function startTestGateway(
   db: Db,
-  options: { catalog?: Catalog; limits?: Partial<GatewayLimits>; tokensPerSecond?: number; extra?: ExtraRoutes; log?: Logger } = {},
+  options: {
+    catalog?: Catalog;
+    limits?: Partial<GatewayLimits>;
+    tokensPerSecond?: number;
+    extra?: ExtraRoutes;
+    log?: Logger;
+    timeouts?: Partial<UpstreamTimeouts>;
+  } = {},
 ) {
   await seedCatalog(db, options.catalog ?? loadCatalog(), new Date());
   clearKeyCache();
@@ -32,7 +40,7 @@ export async function startTestGateway(
     rateLimiter: createMemoryRateLimiter(),
     localEngine: () => engine,
     tokenizer: { countTokens, countChatTokens },
-    timeouts: { connectMs: 2_000, firstTokenMs: 5_000, totalMs: 20_000 },
+    timeouts: { connectMs: 2_000, firstTokenMs: 5_000, totalMs: 20_000, ...options.timeouts },
     usageFlushIntervalMs: 20,
     extra: options.extra,
   });

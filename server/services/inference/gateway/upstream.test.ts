@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
+import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { createServer } from "node:net";
 import { eq } from "drizzle-orm";
 import OpenAI from "openai";
@@ -200,5 +201,84 @@ describe("gateway → engine server over HTTP", () => {
     await expect.poll(billed, { timeout: 5_000 }).toBeDefined();
     const event = await billed();
     expect(event!.httpStatus).toBe(502);
+  });
+
+  describe("an upstream that misbehaves", () => {
+    // A scripted OpenAI-compatible upstream: each test says how it answers.
+    let answer: (req: IncomingMessage, res: ServerResponse) => void;
+    let calls = 0;
+    let scripted: { url: string; close(): void };
+    beforeAll(async () => {
+      const server = createHttpServer((req, res) => {
+        calls += 1;
+        req.resume();
+        req.on("end", () => answer(req, res));
+      });
+      await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+      scripted = {
+        url: `http://127.0.0.1:${(server.address() as { port: number }).port}`,
+        close: () => {
+          server.closeAllConnections();
+          server.close();
+        },
+      };
+    });
+    afterAll(() => scripted.close());
+    const ask = (stream: boolean) => {
+      const client = new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: team.secret, maxRetries: 0 });
+      const messages = [{ role: "user" as const, content: "hi" }];
+      return stream
+        ? client.chat.completions.create({ model: "upstream/chat", messages, max_tokens: 5, stream: true }).then(async (s) => {
+            let text = "";
+            for await (const chunk of s) text += chunk.choices[0]?.delta?.content ?? "";
+            return text;
+          })
+        : client.chat.completions.create({ model: "upstream/chat", messages, max_tokens: 5 }).then((a) => a.choices[0]!.message.content);
+    };
+
+    it("a backend that answers 5xx is failed over, for whole answers and for streams", async () => {
+      answer = (_req, res) => res.writeHead(503, { "content-type": "application/json" }).end('{"error":{"message":"overloaded"}}');
+      gateway = await startTestGateway(db, { catalog: catalogWith(backend(scripted.url) + backend(fast.url)) });
+      calls = 0;
+      expect(await ask(false)).toBeTruthy();
+      expect(await ask(true)).toBeTruthy();
+      expect(calls).toBe(2);
+    });
+
+    it("a backend's 4xx reaches the client as a 400 with the backend's message, and is not failed over", async () => {
+      answer = (_req, res) =>
+        res.writeHead(400, { "content-type": "application/json" }).end('{"error":{"message":"temperature is out of range for this backend"}}');
+      gateway = await startTestGateway(db, { catalog: catalogWith(backend(scripted.url) + backend(fast.url)) });
+      calls = 0;
+      const error = await ask(false).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(OpenAI.BadRequestError);
+      expect((error as Error).message).toContain("temperature is out of range for this backend");
+      expect(calls).toBe(1);
+    });
+
+    it("a backend that sends no headers in time is answered with 504 after the connect timeout", async () => {
+      answer = () => {}; // never answers
+      gateway = await startTestGateway(db, { catalog: catalogWith(backend(scripted.url)), timeouts: { connectMs: 300 } });
+      const started = Date.now();
+      const error = await ask(false).catch((e: unknown) => e);
+      expect((error as InstanceType<typeof OpenAI.APIError>).status).toBe(504);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(250);
+      expect(Date.now() - started).toBeLessThan(3_000);
+    });
+
+    it("a stream with no first event in time is answered with 504; one that stalls later ends with an error event", async () => {
+      answer = (_req, res) => res.writeHead(200, { "content-type": "text/event-stream" }).flushHeaders();
+      gateway = await startTestGateway(db, { catalog: catalogWith(backend(scripted.url)), timeouts: { firstTokenMs: 300, totalMs: 1_000 } });
+      const silent = await ask(true).catch((e: unknown) => e);
+      expect((silent as InstanceType<typeof OpenAI.APIError>).status).toBe(504);
+
+      answer = (_req, res) => {
+        res.writeHead(200, { "content-type": "text/event-stream" });
+        res.write(`data: ${JSON.stringify({ id: "x", object: "chat.completion.chunk", created: 1, model: "m", choices: [{ index: 0, delta: { content: "Hel" }, finish_reason: null }] })}\n\n`);
+      };
+      const started = Date.now();
+      await expect(ask(true)).rejects.toThrow(/did not finish in time|took too long/);
+      expect(Date.now() - started).toBeLessThan(5_000);
+    });
   });
 });
