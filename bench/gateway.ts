@@ -8,8 +8,9 @@
  * console's Next.js mount (`next start`). The standalone gateway also serves it from the same
  * engine inside its own process (a `local` backend), which separates the gateway's own work from
  * the cost of the extra HTTP hop. Load comes from wrk where it is installed (`apt-get install
- * wrk`), else from bench/load.ts, at concurrency 1, 16 and 64. Then a flood of malformed and
- * unknown keys shows that none reaches the engine.
+ * wrk`), else from bench/load.ts, at concurrency 1, 16 and 64. Each run of a target is compared
+ * with a direct run made just before it, as the machine's speed drifts within minutes. Then a
+ * flood of malformed and unknown keys shows that none reaches the engine.
  *
  * Database: PostgreSQL when BENCH_DATABASE_URL names a server (a fresh database is created and
  * dropped), else a fresh embedded PGlite directory. Results: bench/results/gateway-*.json and .md.
@@ -230,7 +231,15 @@ async function main() {
     },
   };
   const results: Record<string, Record<number, LoadResult & { cpuUsPerRequest?: Record<string, number> }>> = { direct: {}, relay: {}, standalone: {}, inProcess: {}, next: {} };
+  // The machine's speed drifts within minutes, so each target is compared with a direct run made
+  // just before it at the same concurrency, not only with the first direct runs.
+  const directBefore: Record<string, Record<number, LoadResult>> = {};
   const run = async (target: string, concurrency: number) => {
+    if (target !== "direct") {
+      const before = await load({ body, ...targets.direct!, concurrency, durationMs: DURATION_MS, warmupMs: 1000 });
+      (directBefore[target] ??= {})[concurrency] = before;
+      console.log(`  direct   c=${String(concurrency).padEnd(3)} ${before.rps.toFixed(0).padStart(6)} req/s  p50 ${before.p50.toFixed(2)} ms  p99 ${before.p99.toFixed(2)} ms  (just before)`);
+    }
     // CPU per request of each server process, over the measured run and its warm-up.
     const cpuBefore = Object.fromEntries(Object.entries(watched).map(([name, cpu]) => [name, cpu()]));
     const result = await load({ body, ...targets[target]!, concurrency, durationMs: DURATION_MS, warmupMs: 1000 });
@@ -323,6 +332,7 @@ async function main() {
     rps: target.rps,
     p50: target.p50,
     p99: target.p99,
+    directRps: direct.rps,
     addedP50: +(target.p50 - direct.p50).toFixed(3),
     addedP99: +(target.p99 - direct.p99).toFixed(3),
     throughputVsDirect: +(target.rps / direct.rps).toFixed(3),
@@ -332,10 +342,10 @@ async function main() {
     return {
       concurrency: c,
       direct: { rps: d.rps, p50: d.p50, p99: d.p99 },
-      relay: versus(results.relay![c]!, d),
-      standalone: versus(results.standalone![c]!, d),
-      inProcess: versus(results.inProcess![c]!, d),
-      next: versus(results.next![c]!, d),
+      relay: versus(results.relay![c]!, directBefore.relay![c]!),
+      standalone: versus(results.standalone![c]!, directBefore.standalone![c]!),
+      inProcess: versus(results.inProcess![c]!, directBefore.inProcess![c]!),
+      next: versus(results.next![c]!, directBefore.next![c]!),
     };
   });
   // The issue's targets, judged on the standalone gateway relaying to the engine.
@@ -371,6 +381,7 @@ async function main() {
       engineCalls: floodEngineCalls,
     },
     raw: results,
+    rawDirectBefore: directBefore,
   };
   const md = [
     `# Gateway benchmark — ${report.at}`,
@@ -378,14 +389,15 @@ async function main() {
     `${report.machine.cpus} CPUs (${report.machine.model}), Node ${report.machine.node}, database ${report.database}, load from ${report.loadGenerator}, ` +
       `${DURATION_MS / 1000}s per run after 1s warm-up. ${report.request}.`,
     "",
-    "Requests/s (share of direct), then latency added to direct's p50 / p99 in ms. The bare relay (bench/relay.ts) only parses and forwards: the floor for any gateway on node:http.",
+    "Requests/s (share of direct), then latency added to direct's p50 / p99 in ms. Shares and added latency are against a direct run made just before each " +
+      "(the machine's speed drifts within minutes); the direct columns are the first direct runs. The bare relay (bench/relay.ts) only parses and forwards: the floor for any gateway on node:http.",
     "",
     "| concurrency | direct req/s | direct p50 / p99 ms | bare Node.js relay | standalone gateway, relaying to the engine | standalone gateway, engine in its process | Next.js mount, relaying |",
     "|---:|---:|---:|---:|---:|---:|---:|",
     ...summary.map((r) => {
       const signed = (ms: number) => `${ms >= 0 ? "+" : ""}${ms.toFixed(2)}`;
       const cell = (t: ReturnType<typeof versus>) =>
-        `${t.rps.toFixed(0)} (${(t.throughputVsDirect * 100).toFixed(0)}%), ${signed(t.addedP50)} / ${signed(t.addedP99)}`;
+        `${t.rps.toFixed(0)} (${(t.throughputVsDirect * 100).toFixed(0)}% of ${t.directRps.toFixed(0)}), ${signed(t.addedP50)} / ${signed(t.addedP99)}`;
       return `| ${r.concurrency} | ${r.direct.rps.toFixed(0)} | ${r.direct.p50.toFixed(2)} / ${r.direct.p99.toFixed(2)} | ${cell(r.relay)} | ${cell(r.standalone)} | ${cell(r.inProcess)} | ${cell(r.next)} |`;
     }),
     "",

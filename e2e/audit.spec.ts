@@ -49,8 +49,16 @@ test("the audit log shows an owner's changes, filters them by action and date, a
 
   await test.step("rename the team, create a key and revoke it", async () => {
     await page.goto(`/${team.slug}/settings`);
-    await page.getByRole("textbox", { name: "Team name" }).fill(newName);
-    await page.getByRole("button", { name: "Save changes" }).click();
+    const teamName = page.getByRole("textbox", { name: "Team name" });
+    const save = page.getByRole("button", { name: "Save changes" });
+    // A fill that lands while the page hydrates can be cut short or undone; fill until it holds
+    // and the form (enabled only once hydrated and changed) takes it.
+    await expect(async () => {
+      await teamName.fill(newName);
+      await expect(teamName).toHaveValue(newName, { timeout: 1_000 });
+      await expect(save).toBeEnabled({ timeout: 1_000 });
+    }).toPass({ timeout: 10_000 });
+    await save.click();
     await expect(page.getByText("Team settings saved").first()).toBeVisible();
 
     await page.goto(`/${team.slug}/keys`);
