@@ -266,6 +266,19 @@ describe("gateway → engine server over HTTP", () => {
       expect(Date.now() - started).toBeLessThan(3_000);
     });
 
+    it("a whole answer that does not finish within the total timeout is answered with 504; one that is not JSON with 502", async () => {
+      answer = (_req, res) => res.writeHead(200, { "content-type": "application/json" }).write('{"id":"chatcmpl-x",');
+      gateway = await startTestGateway(db, { catalog: catalogWith(backend(scripted.url)), timeouts: { totalMs: 500 } });
+      const started = Date.now();
+      const stalled = await ask(false).catch((e: unknown) => e);
+      expect((stalled as InstanceType<typeof OpenAI.APIError>).status).toBe(504);
+      expect(Date.now() - started).toBeLessThan(3_000);
+
+      answer = (_req, res) => res.writeHead(200, { "content-type": "application/json" }).end("<html>busy</html>");
+      const garbled = await ask(false).catch((e: unknown) => e);
+      expect((garbled as InstanceType<typeof OpenAI.APIError>).status).toBe(502);
+    });
+
     it("a stream with no first event in time is answered with 504; one that stalls later ends with an error event", async () => {
       answer = (_req, res) => res.writeHead(200, { "content-type": "text/event-stream" }).flushHeaders();
       gateway = await startTestGateway(db, { catalog: catalogWith(backend(scripted.url)), timeouts: { firstTokenMs: 300, totalMs: 1_000 } });

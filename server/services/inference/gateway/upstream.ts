@@ -102,7 +102,7 @@ export function createOpenAICompatibleEngine(config: UpstreamConfig): Engine {
     },
     async embed(request: EmbeddingRequest, { signal }): Promise<EmbeddingResult> {
       const body = JSON.stringify({ model: config.upstreamModel, input: request.input, dimensions: request.dimensions, encoding_format: "float" });
-      const json = (await readJson(await open(target, "embeddings", body, signal), signal, target.timeouts.totalMs)) as {
+      const json = (await requestJson(target, "embeddings", body, signal)) as {
         data?: Array<{ index: number; embedding: number[] }>;
         usage?: { prompt_tokens?: number };
       };
@@ -202,6 +202,78 @@ function readJson(res: ResponseBody, signal: AbortSignal, timeoutMs: number): Pr
   });
 }
 
+/**
+ * Sends a request whose answer is one JSON document and resolves with it parsed: the headers within
+ * the connect timeout, the whole exchange within the total one. undici's dispatch rather than
+ * `request`: no stream per answer, about 30 µs less CPU per call on these machines (measured alone,
+ * ten interleaved pairs). 5xx and refusals are retryable; a 4xx keeps the backend's message.
+ */
+function requestJson(target: Target, path: string, body: string, signal: AbortSignal): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(signal.reason);
+    const chunks: Buffer[] = [];
+    let status = 0;
+    let controller: Dispatcher.DispatchController | null = null;
+    // An abort before the pool has started the request is applied when it starts.
+    let pendingAbort: Error | null = null;
+    const abort = (reason: Error) => (controller ? controller.abort(reason) : (pendingAbort ??= reason));
+    const onAbort = () => abort(signal.reason as Error);
+    const timer = setTimeout(() => abort(new EngineError("The model backend took too long to answer.", 504, true)), target.timeouts.totalMs);
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener("abort", onAbort);
+    };
+    signal.addEventListener("abort", onAbort, { once: true });
+    target.pool.dispatch(
+      {
+        path: target.base.pathname + path,
+        method: "POST",
+        headers: target.headers,
+        body,
+        headersTimeout: target.timeouts.connectMs,
+        bodyTimeout: 0,
+      },
+      {
+        onRequestStart(started) {
+          controller = started;
+          if (pendingAbort) started.abort(pendingAbort);
+        },
+        onResponseStart(_controller, statusCode) {
+          status = statusCode;
+        },
+        onResponseData(_controller, chunk) {
+          chunks.push(chunk);
+        },
+        onResponseEnd() {
+          done();
+          let json: unknown;
+          try {
+            json = JSON.parse(Buffer.concat(chunks).toString("utf8"));
+          } catch {
+            json = undefined;
+          }
+          if (status >= 500) return reject(new EngineError(`The model backend failed (HTTP ${status}).`, 502, true));
+          if (status >= 400) {
+            const message = (json as { error?: { message?: string } } | undefined)?.error?.message;
+            return reject(new EngineError(message ?? `The model backend refused the request (HTTP ${status}).`, status === 429 ? 429 : 400, false, json));
+          }
+          if (json === null || typeof json !== "object") return reject(new EngineError("The model backend sent malformed JSON.", 502, true));
+          resolve(json);
+        },
+        onResponseError(_controller, error) {
+          done();
+          if (signal.aborted) return reject(signal.reason);
+          if (error instanceof EngineError) return reject(error);
+          if ((error as { code?: string }).code === "UND_ERR_HEADERS_TIMEOUT") {
+            return reject(new EngineError("The model backend did not answer in time.", 504, true));
+          }
+          reject(new EngineError(status ? "The connection to the model backend broke." : "Could not connect to the model backend.", 502, true));
+        },
+      },
+    );
+  });
+}
+
 async function* wholeAnswer<TJson, TChunk>(
   target: Target,
   path: string,
@@ -209,7 +281,7 @@ async function* wholeAnswer<TJson, TChunk>(
   signal: AbortSignal,
   toChunk: (json: TJson) => TChunk,
 ): AsyncGenerator<TChunk> {
-  const json = (await readJson(await open(target, path, body, signal), signal, target.timeouts.totalMs)) as TJson & {
+  const json = (await requestJson(target, path, body, signal)) as TJson & {
     error?: { message?: string };
   };
   if (json.error) throw new EngineError(json.error.message ?? "The model backend failed.", 502, true);
