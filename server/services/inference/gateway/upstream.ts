@@ -138,7 +138,7 @@ interface Target {
   timeouts: UpstreamTimeouts;
 }
 
-/** Sends the request and resolves with the response once its headers are in; 5xx and refusals are retryable. */
+/** Sends a streamed request and resolves with its body once the headers are in; 5xx and refusals are retryable. */
 async function open(target: Target, path: string, body: string, signal: AbortSignal): Promise<ResponseBody> {
   if (signal.aborted) throw signal.reason;
   let res: Dispatcher.ResponseData;
