@@ -155,24 +155,28 @@ async function open(target: Target, path: string, body: string, signal: AbortSig
     });
   } catch (error) {
     if (signal.aborted) throw signal.reason;
-    if ((error as { code?: string }).code === "UND_ERR_HEADERS_TIMEOUT") throw new EngineError("The model backend did not answer in time.", 504, true);
-    throw new EngineError("Could not connect to the model backend.", 502, true);
+    throw unanswered(error);
   }
   const status = res.statusCode;
   if (status >= 500) {
     res.body.dump().catch(() => {});
-    throw new EngineError(`The model backend failed (HTTP ${status}).`, 502, true);
+    throw statusError(status, null);
   }
-  if (status >= 400) {
-    const detail = await readJson(res.body, signal, target.timeouts.connectMs).catch(() => null);
-    throw new EngineError(
-      (detail as { error?: { message?: string } } | null)?.error?.message ?? `The model backend refused the request (HTTP ${status}).`,
-      status === 429 ? 429 : 400,
-      false,
-      detail ?? undefined,
-    );
-  }
+  if (status >= 400) throw statusError(status, await readJson(res.body, signal, target.timeouts.connectMs).catch(() => null));
   return res.body;
+}
+
+/** A request that got no answer: a 504 when the headers did not come in time, else a 502; both retryable. */
+function unanswered(error: unknown): EngineError {
+  if ((error as { code?: string }).code === "UND_ERR_HEADERS_TIMEOUT") return new EngineError("The model backend did not answer in time.", 504, true);
+  return new EngineError("Could not connect to the model backend.", 502, true);
+}
+
+/** An answer with an error status: 5xx is retryable; a 4xx is the caller's, with the backend's message. */
+function statusError(status: number, detail: unknown): EngineError {
+  if (status >= 500) return new EngineError(`The model backend failed (HTTP ${status}).`, 502, true);
+  const message = (detail as { error?: { message?: string } } | null | undefined)?.error?.message;
+  return new EngineError(message ?? `The model backend refused the request (HTTP ${status}).`, status === 429 ? 429 : 400, false, detail ?? undefined);
 }
 
 /** Reads a whole JSON response body, within `timeoutMs`. */
@@ -246,17 +250,14 @@ function requestJson(target: Target, path: string, body: string, signal: AbortSi
         },
         onResponseEnd() {
           done();
+          if (status >= 500) return reject(statusError(status, null));
           let json: unknown;
           try {
             json = JSON.parse(Buffer.concat(chunks).toString("utf8"));
           } catch {
-            json = undefined;
+            json = null;
           }
-          if (status >= 500) return reject(new EngineError(`The model backend failed (HTTP ${status}).`, 502, true));
-          if (status >= 400) {
-            const message = (json as { error?: { message?: string } } | undefined)?.error?.message;
-            return reject(new EngineError(message ?? `The model backend refused the request (HTTP ${status}).`, status === 429 ? 429 : 400, false, json));
-          }
+          if (status >= 400) return reject(statusError(status, json));
           if (json === null || typeof json !== "object") return reject(new EngineError("The model backend sent malformed JSON.", 502, true));
           resolve(json);
         },
@@ -264,10 +265,7 @@ function requestJson(target: Target, path: string, body: string, signal: AbortSi
           done();
           if (signal.aborted) return reject(signal.reason);
           if (error instanceof EngineError) return reject(error);
-          if ((error as { code?: string }).code === "UND_ERR_HEADERS_TIMEOUT") {
-            return reject(new EngineError("The model backend did not answer in time.", 504, true));
-          }
-          reject(new EngineError(status ? "The connection to the model backend broke." : "Could not connect to the model backend.", 502, true));
+          reject(status ? new EngineError("The connection to the model backend broke.", 502, true) : unanswered(error));
         },
       },
     );
