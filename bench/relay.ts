@@ -1,14 +1,17 @@
 /**
  * The least a gateway written on node:http can do: read the JSON body, parse it, forward it to the
  * engine over a keep-alive connection, parse the answer and write it back. No keys, limits,
- * validation or metering. bench:gateway runs it as the floor that any Node.js relay pays.
+ * validation or metering. It uses the gateway's own upstream client (undici's pool, answers read
+ * by its dispatch), so bench:gateway runs it as the floor that any Node.js relay pays.
  *
  *   RELAY_PORT=18087 RELAY_UPSTREAM=http://127.0.0.1:18088 tsx bench/relay.ts
  */
-import { Agent, createServer, request, type IncomingMessage } from "node:http";
+import { createServer, type IncomingMessage } from "node:http";
+import { Pool } from "undici";
 
 const upstream = new URL(process.env.RELAY_UPSTREAM ?? "http://127.0.0.1:18088");
-const agent = new Agent({ keepAlive: true });
+const pool = new Pool(upstream.origin, { keepAliveTimeout: 60_000 });
+const headers = { "content-type": "application/json" };
 
 function readAll(stream: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -19,17 +22,38 @@ function readAll(stream: IncomingMessage): Promise<string> {
   });
 }
 
+function forward(path: string, body: string): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let status = 502;
+    pool.dispatch(
+      { path, method: "POST", headers, body },
+      {
+        // undici takes a handler as its newer kind when it has onRequestStart.
+        onRequestStart() {},
+        onResponseStart(_controller, statusCode) {
+          status = statusCode;
+        },
+        onResponseData(_controller, chunk) {
+          chunks.push(chunk);
+        },
+        onResponseEnd() {
+          resolve({ status, text: Buffer.concat(chunks).toString("utf8") });
+        },
+        onResponseError(_controller, error) {
+          reject(error);
+        },
+      },
+    );
+  });
+}
+
 const server = createServer(async (req, res) => {
   try {
     const body = JSON.stringify(JSON.parse(await readAll(req)));
-    const answer = await new Promise<IncomingMessage>((resolve, reject) => {
-      const out = request({ host: upstream.hostname, port: upstream.port, path: req.url, method: "POST", agent, headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body) } });
-      out.on("response", resolve);
-      out.on("error", reject);
-      out.end(body);
-    });
-    const text = JSON.stringify(JSON.parse(await readAll(answer)));
-    res.writeHead(answer.statusCode ?? 502, { "content-type": "application/json", "content-length": Buffer.byteLength(text) });
+    const answer = await forward(req.url ?? "/", body);
+    const text = JSON.stringify(JSON.parse(answer.text));
+    res.writeHead(answer.status, ["content-type", "application/json", "content-length", String(Buffer.byteLength(text))]);
     res.end(text);
   } catch {
     res.writeHead(502).end();
