@@ -15,7 +15,9 @@
  *
  * Database: a fresh PostgreSQL database when BENCH_DATABASE_URL names a server, else a fresh
  * embedded PGlite directory. Results: bench/results/gateway-work-*.json and .md.
- * Environment: BENCH_REQUESTS per mode and round (default 20000), BENCH_ROUNDS.
+ * Environment: BENCH_REQUESTS per mode and round (default 20000), BENCH_ROUNDS, BENCH_MODES to run
+ * some of own, relayed and bare (e.g. "own" under `node --cpu-prof`;
+ * no report is saved).
  */
 import { spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -207,7 +209,8 @@ async function main() {
       await gateway.deps.usage.flush();
     };
 
-    const modes = Object.keys(MODES) as Mode[];
+    const modes = (process.env.BENCH_MODES?.split(",").map((m) => m.trim()) ?? Object.keys(MODES)) as Mode[];
+    for (const mode of modes) if (!(mode in MODES)) throw new Error(`BENCH_MODES: unknown mode ${mode} (known: ${Object.keys(MODES).join(", ")})`);
     for (const mode of modes) await run(mode, 3_000);
     const samples: Record<Mode, Array<{ cpuUs: number; userUs: number; rps: number }>> = { own: [], relayed: [], bare: [] };
     for (let round = 0; round < ROUNDS; round++) {
@@ -263,6 +266,8 @@ async function main() {
       }),
       "",
     ].join("\n");
+    // A partial run is for working on the gateway: its figures are printed above, not kept.
+    if (process.env.BENCH_MODES) return;
     mkdirSync("bench/results", { recursive: true });
     const stamp = report.at.replace(/[:.]/g, "-");
     writeFileSync(`bench/results/gateway-work-${stamp}.json`, JSON.stringify(report, null, 2));
