@@ -32,6 +32,7 @@ import { computeContextOf, type ComputeContext } from "../server/services/comput
 import { seedComputeCatalog, type ComputeCatalog } from "../server/services/compute/fleet";
 import { purchaseReservation, reservationPrice } from "../server/services/compute/reservations";
 import { enterTeam } from "../server/services/teams/team-access";
+import { round, stats } from "./common";
 
 const SERVER_URL = process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 const DURATION_MS = Number(process.env.BENCH_DURATION_MS ?? 10_000);
@@ -103,18 +104,6 @@ async function fillLedger(db: Db, catalog: ComputeCatalog, t0: number): Promise<
   for (let i = 0; i < rows.length; i += 5000) await db.insert(allocations).values(rows.slice(i, i + 5000));
   await db.execute(sql`analyze`);
   return rows.length;
-}
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
-}
-
-const round = (x: number, digits = 2) => Number(x.toFixed(digits));
-
-function stats(samples: number[]) {
-  const sorted = [...samples].sort((a, b) => a - b);
-  return { n: sorted.length, p50: round(percentile(sorted, 50)), p90: round(percentile(sorted, 90)), p99: round(percentile(sorted, 99)), max: round(sorted.at(-1) ?? NaN) };
 }
 
 async function member(database: Database, name: string): Promise<ComputeContext> {

@@ -26,14 +26,10 @@ import path from "node:path";
 import { Pool } from "undici";
 import { openDatabase } from "../server/db/client";
 import { createFreshDatabase } from "../server/db/testing/postgres";
-import { loadCatalog, seedCatalog } from "../server/services/catalog";
-import { signUp } from "../server/services/auth/sign-up";
-import { createKey } from "../server/services/keys/create-key";
-import { enterTeam } from "../server/services/teams/team-access";
-import type { ServiceContext } from "../server/services/context";
 import { createGateway, createMemoryRateLimiter } from "../server/services/inference/gateway";
 import { countChatTokens, countTokens } from "../server/services/inference/local";
 import type { ChatChunk, Engine } from "../server/services/inference/types";
+import { createBenchKey, seedBenchCatalog } from "./common";
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 20_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -121,36 +117,18 @@ async function main() {
       upstream.once("exit", () => reject(new Error("the upstream did not start")));
     });
 
-    const model = (id: string, backend: Record<string, string>) => ({
-      id,
-      display_name: id,
-      family: "Bench",
-      description: "For the gateway work benchmark.",
-      context_window: 8192,
-      max_output_tokens: 1024,
-      modalities: ["text"],
-      endpoints: ["chat"],
-      pricing: { input_per_million: 0.18, output_per_million: 0.18 },
-      status: "available",
-      backends: [backend],
-    });
-    const catalogFile = path.join(work, "catalog.json");
-    writeFileSync(
-      catalogFile,
-      JSON.stringify({
-        version: 1,
-        models: [
-          model("bench/fixed", { engine: "local" }),
-          model("bench/upstream", { engine: "openai-compatible", base_url: `http://127.0.0.1:${UPSTREAM_PORT}/v1`, upstream_model: "fixed" }),
-          model("bench/bare", { engine: "local" }),
-        ],
-      }),
-    );
-    await seedCatalog(database.db, loadCatalog(catalogFile), new Date());
-    const ctx: ServiceContext = { db: database.db, actor: { type: "anonymous" }, request: { ip: null, userAgent: "bench" }, now: () => new Date(), log: quiet };
-    const { userId, team } = await signUp(ctx, { name: "Bench", email: `bench-${Date.now()}@example.com`, password: "benchmark password" });
-    const teamCtx = await enterTeam({ ...ctx, actor: { type: "user", userId } }, { teamId: team.id });
-    const { secret } = await createKey(teamCtx, { name: "bench", scopes: ["inference"] } as never);
+    const description = "For the gateway work benchmark.";
+    await seedBenchCatalog(database.db, work, [
+      { id: "bench/fixed", description, endpoints: ["chat"], backend: { engine: "local" } },
+      {
+        id: "bench/upstream",
+        description,
+        endpoints: ["chat"],
+        backend: { engine: "openai-compatible", base_url: `http://127.0.0.1:${UPSTREAM_PORT}/v1`, upstream_model: "fixed" },
+      },
+      { id: "bench/bare", description, endpoints: ["chat"], backend: { engine: "local" } },
+    ]);
+    const secret = await createBenchKey(database.db);
 
     // The `local` backend of both in-process models: a fixed answer, or the bare upstream call.
     const fixed: Engine = {

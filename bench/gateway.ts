@@ -27,12 +27,8 @@ import os from "node:os";
 import path from "node:path";
 import { openDatabase } from "../server/db/client";
 import { createFreshDatabase } from "../server/db/testing/postgres";
-import { loadCatalog, seedCatalog } from "../server/services/catalog";
-import { createKey } from "../server/services/keys/create-key";
-import { signUp } from "../server/services/auth/sign-up";
-import { enterTeam } from "../server/services/teams/team-access";
-import type { ServiceContext } from "../server/services/context";
 import { randomBase62 } from "../server/db/ids";
+import { createBenchKey, seedBenchCatalog } from "./common";
 import type { LoadResult, LoadSpec } from "./load";
 import { hasWrk, loadWithWrk } from "./wrk";
 
@@ -143,49 +139,24 @@ async function main() {
   };
   const dbEnv: Record<string, string> = fresh ? { DATABASE_URL: fresh.url } : { DATA_DIR: path.join(work, "data"), DATABASE_URL: "" };
 
-  // The catalog: the same model served over HTTP by the engine process, and inside the gateway's.
-  const benchModel = (id: string, description: string, backend: Record<string, string>) => ({
-    id,
-    display_name: id,
-    family: "Bench",
-    description,
-    context_window: 8192,
-    max_output_tokens: 1024,
-    modalities: ["text"],
-    endpoints: ["chat", "completions"],
-    pricing: { input_per_million: 0.18, output_per_million: 0.18 },
-    status: "available",
-    backends: [backend],
-  });
-  const catalogFile = path.join(work, "catalog.json");
-  writeFileSync(
-    catalogFile,
-    JSON.stringify({
-      version: 1,
-      models: [
-        benchModel("bench/upstream-chat", "The local engine over HTTP, for the gateway benchmark.", {
-          engine: "openai-compatible",
-          base_url: `http://127.0.0.1:${ENGINE_PORT}/v1`,
-          upstream_model: "local-chat",
-        }),
-        benchModel("bench/local-chat", "The same engine inside the gateway's process, for the gateway benchmark.", { engine: "local" }),
-      ],
-    }),
-  );
-
-  // A team and an API key with no limits of its own.
+  // The catalog: the same model served over HTTP by the engine process, and inside the gateway's;
+  // a team and an API key with no limits of its own.
   const database = await openDatabase(fresh ? { databaseUrl: fresh.url } : { dataDir: dbEnv.DATA_DIR! });
-  await seedCatalog(database.db, loadCatalog(catalogFile), new Date());
-  const ctx: ServiceContext = {
-    db: database.db,
-    actor: { type: "anonymous" },
-    request: { ip: null, userAgent: "bench" },
-    now: () => new Date(),
-    log: { info() {}, warn() {}, error() {} },
-  };
-  const { userId, team } = await signUp(ctx, { name: "Bench", email: `bench-${Date.now()}@example.com`, password: "benchmark password" });
-  const teamCtx = await enterTeam({ ...ctx, actor: { type: "user", userId } }, { teamId: team.id });
-  const { secret } = await createKey(teamCtx, { name: "bench", scopes: ["inference"] } as never);
+  const catalogFile = await seedBenchCatalog(database.db, work, [
+    {
+      id: "bench/upstream-chat",
+      description: "The local engine over HTTP, for the gateway benchmark.",
+      endpoints: ["chat", "completions"],
+      backend: { engine: "openai-compatible", base_url: `http://127.0.0.1:${ENGINE_PORT}/v1`, upstream_model: "local-chat" },
+    },
+    {
+      id: "bench/local-chat",
+      description: "The same engine inside the gateway's process, for the gateway benchmark.",
+      endpoints: ["chat", "completions"],
+      backend: { engine: "local" },
+    },
+  ]);
+  const secret = await createBenchKey(database.db);
   await database.close();
 
   const body = JSON.stringify({

@@ -39,6 +39,7 @@ import { generateKey } from "../server/services/keys/format";
 import { rebuildRollups } from "../server/services/metering/rollups";
 import { createUsageWriter, type UsageEvent } from "../server/services/metering/usage-writer";
 import { parseUsageQuery, spendReport, usageReport, USAGE_GROUPS, type UsageGroup } from "../server/services/spend";
+import { round, stats } from "./common";
 
 const SERVER_URL = process.env.BENCH_DATABASE_URL;
 const EVENTS = Number(process.env.BENCH_EVENTS ?? (SERVER_URL ? 10_000_000 : 1_000_000));
@@ -56,18 +57,6 @@ const CHUNK = Number(process.env.BENCH_CHUNK ?? (SERVER_URL ? 1_000_000 : 250_00
 const quiet = { info() {}, warn() {}, error: (message: string, data?: unknown) => console.error(message, data) };
 
 const team = (i: number) => `team_bench${String(i).padStart(3, "0")}`;
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
-}
-
-const round = (x: number, digits = 2) => Number(x.toFixed(digits));
-
-function stats(samples: number[]) {
-  const sorted = [...samples].sort((a, b) => a - b);
-  return { n: sorted.length, p50: round(percentile(sorted, 50)), p90: round(percentile(sorted, 90)), p99: round(percentile(sorted, 99)), max: round(sorted.at(-1) ?? NaN) };
-}
 
 /** Deterministic, so that runs ask for the same teams in the same order. */
 function rng(seed: number) {
