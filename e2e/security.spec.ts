@@ -1,4 +1,17 @@
-import { expect, signUp, test } from "./fixtures";
+import type { Page } from "@playwright/test";
+import { emailField, expect, passwordField, signUp, test } from "./fixtures";
+
+/**
+ * Clicks `submit` on a page whose scripts never run and returns the request the browser sent: what
+ * it would send for an Enter pressed before the page has hydrated.
+ */
+async function nativeSubmit(page: Page, submit: string) {
+  const sent = page.waitForRequest((request) => request.isNavigationRequest() && request.frame() === page.mainFrame());
+  await page.getByRole("button", { name: submit, exact: true }).click();
+  const request = await sent;
+  const response = await request.response();
+  return { request, status: response?.status() };
+}
 
 test.describe("security basics", () => {
   test("pages carry the security headers", async ({ request }) => {
@@ -16,6 +29,49 @@ test.describe("security basics", () => {
     // Its mails carry sign-in links for anyone's account; only `next dev` serves it.
     const response = await request.get("/dev/mail");
     expect(response.status()).toBe(404);
+  });
+
+  test("a form sent before the page has hydrated carries its fields in the body, never in the URL", async ({ openContext, workerAccount }) => {
+    const noScripts = await openContext({ javaScriptEnabled: false });
+    const page = await noScripts.newPage();
+    const password = "never in a URL 4821";
+
+    await page.goto("/sign-in");
+    await emailField(page).fill("someone@example.com");
+    await passwordField(page).fill(password);
+    let sent = await nativeSubmit(page, "Sign in");
+    expect(sent.request.method()).toBe("POST");
+    expect(sent.request.url()).not.toContain("4821");
+    expect(sent.request.postData()).toContain("4821");
+    expect(sent.status, "the page renders again").toBe(200);
+    await expect(page.getByRole("button", { name: "Sign in", exact: true })).toBeVisible();
+
+    await page.goto("/sign-up");
+    await page.getByRole("textbox", { name: "Name", exact: true }).fill("Someone");
+    await emailField(page).fill("someone@example.com");
+    await passwordField(page).fill(password);
+    sent = await nativeSubmit(page, "Create account");
+    expect(sent.request.method()).toBe("POST");
+    expect(sent.request.url()).not.toContain("4821");
+    expect(sent.status).toBe(200);
+
+    await page.goto("/forgot-password");
+    await emailField(page).fill("someone@example.com");
+    sent = await nativeSubmit(page, "Send reset link");
+    expect(sent.request.method()).toBe("POST");
+    expect(sent.request.url()).not.toContain("someone");
+    expect(sent.status).toBe(200);
+
+    // Signed in, on the account page: the current and the new password.
+    const signedIn = await (await openContext({ javaScriptEnabled: false, storageState: workerAccount.storageState })).newPage();
+    await signedIn.goto("/account");
+    await signedIn.getByLabel("Current password").fill(workerAccount.user.password);
+    await signedIn.getByLabel("New password").fill(password);
+    sent = await nativeSubmit(signedIn, "Change password");
+    expect(sent.request.method()).toBe("POST");
+    expect(sent.request.url()).not.toContain("4821");
+    expect(sent.request.url()).not.toContain(encodeURIComponent(workerAccount.user.password));
+    expect(sent.status).toBe(200);
   });
 
   test("the session cookie is httpOnly and SameSite", async ({ page }) => {

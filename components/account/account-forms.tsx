@@ -11,6 +11,7 @@ import { useTRPC } from "@/components/trpc/client";
 import { Button } from "@/components/ui/button";
 import { Card, CardBody, CardFooter, CardHeader } from "@/components/ui/card";
 import { CheckboxField, FormError, TextField } from "@/components/ui/field";
+import { Form } from "@/components/ui/form";
 import { PASSWORD_MIN_LENGTH } from "@/server/services/auth/schemas";
 import type { MailPreferences } from "@/server/services/users/mail-preferences";
 import {
@@ -42,7 +43,7 @@ export function ProfileForm({ name, email }: { name: string; email: string }) {
 
   return (
     <Card>
-      <form onSubmit={onSubmit} noValidate>
+      <Form onSubmit={onSubmit} noValidate>
         <CardHeader title="Your details" description="Your name is shown to the members of your teams." />
         <CardBody className="space-y-4">
           <FormError>{formError}</FormError>
@@ -54,7 +55,7 @@ export function ProfileForm({ name, email }: { name: string; email: string }) {
             Save profile
           </Button>
         </CardFooter>
-      </form>
+      </Form>
     </Card>
   );
 }
@@ -82,7 +83,7 @@ export function ChangePasswordForm({ hasPassword }: { hasPassword: boolean }) {
 
   return (
     <Card>
-      <form onSubmit={onSubmit} noValidate>
+      <Form onSubmit={onSubmit} noValidate>
         <CardHeader
           title={hasPassword ? "Change password" : "Set a password"}
           description={
@@ -116,7 +117,7 @@ export function ChangePasswordForm({ hasPassword }: { hasPassword: boolean }) {
             {hasPassword ? "Change password" : "Set password"}
           </Button>
         </CardFooter>
-      </form>
+      </Form>
     </Card>
   );
 }
@@ -144,7 +145,7 @@ export function MailPreferencesForm({ email, preferences }: { email: string; pre
 
   return (
     <Card>
-      <form onSubmit={onSubmit} noValidate>
+      <Form onSubmit={onSubmit} noValidate>
         <CardHeader
           title="Notifications by mail"
           description={`Team notifications always appear under the bell in the console. Choose which also go to ${email}, for every team you belong to.`}
@@ -160,7 +161,7 @@ export function MailPreferencesForm({ email, preferences }: { email: string; pre
             Save preferences
           </Button>
         </CardFooter>
-      </form>
+      </Form>
     </Card>
   );
 }

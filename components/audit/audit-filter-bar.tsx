@@ -5,6 +5,7 @@ import { useState, type FormEvent } from "react";
 import { Button } from "@/components/ui/button";
 import { cn } from "@/components/ui/cn";
 import { inputClasses, TextField } from "@/components/ui/field";
+import { Form } from "@/components/ui/form";
 import type { AuditFacets, AuditFilterOption } from "@/server/services/audit/facets";
 import { auditFilterInput, hasFilters, type AuditFilterInput } from "@/server/services/audit/filters";
 import { ACTION_GROUPS, actionLabel } from "@/server/services/audit/labels";
@@ -129,7 +130,7 @@ export function AuditFilterBar({
   const actionValues = actionGroups.flatMap((g) => [g.prefix, ...g.actions.map((a) => a.value)]);
 
   return (
-    <form onSubmit={submit} noValidate aria-label="Filters" className="grid grid-cols-2 gap-3 lg:grid-cols-3 2xl:grid-cols-[minmax(0,1fr)_minmax(0,1fr)_minmax(0,1fr)_11rem_11rem]">
+    <Form onSubmit={submit} noValidate aria-label="Filters" className="grid grid-cols-2 gap-3 lg:grid-cols-3 2xl:grid-cols-[minmax(0,1fr)_minmax(0,1fr)_minmax(0,1fr)_11rem_11rem]">
       <Select id="audit-actor" label="Actor" value={value.actor ?? ""} error={errors.actor} onChange={(actor) => apply({ actor: actor || undefined })}>
         <option value="">Everyone</option>
         {extraOption(value.actor, actorValues)}
@@ -207,6 +208,6 @@ export function AuditFilterBar({
           </Button>
         </div>
       )}
-    </form>
+    </Form>
   );
 }

@@ -9,6 +9,7 @@ import { applyServerError } from "@/components/forms/server-errors";
 import { Button } from "@/components/ui/button";
 import { cn } from "@/components/ui/cn";
 import { FormError, TextField } from "@/components/ui/field";
+import { Form } from "@/components/ui/form";
 import { EXPIRED_LINK_MESSAGE, mailLinkRequestInput, type MailLinkRequestInput } from "@/server/services/auth/schemas";
 
 const TONES = {
@@ -97,13 +98,13 @@ export function MailLinkRequestForm({
     <div>
       <h1 className="mb-1 text-xl font-semibold">{title}</h1>
       <p className="mb-6 text-sm text-zinc-500 dark:text-zinc-400">{description}</p>
-      <form onSubmit={onSubmit} noValidate className="space-y-4">
+      <Form onSubmit={onSubmit} noValidate className="space-y-4">
         <FormError>{formError}</FormError>
         <TextField label="Email" type="email" autoComplete="email" autoFocus error={errors.email?.message} {...form.register("email")} />
         <Button type="submit" className="w-full" pending={isSubmitting}>
           {submitLabel}
         </Button>
-      </form>
+      </Form>
       <p className="mt-5 text-center text-sm text-zinc-600 dark:text-zinc-400">{footer}</p>
     </div>
   );

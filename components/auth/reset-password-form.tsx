@@ -15,6 +15,7 @@ import { applyServerError } from "@/components/forms/server-errors";
 import { useTRPC } from "@/components/trpc/client";
 import { Button } from "@/components/ui/button";
 import { FormError, TextField } from "@/components/ui/field";
+import { Form } from "@/components/ui/form";
 import { PASSWORD_MIN_LENGTH, passwordSchema } from "@/server/services/auth/schemas";
 import { ExpiredLink, NoticeIcon } from "./mail-link";
 
@@ -84,7 +85,7 @@ export function ResetPasswordForm({ token }: { token: string }) {
     <div>
       <h1 className="mb-1 text-xl font-semibold">Choose a new password</h1>
       <p className="mb-6 text-sm text-zinc-500 dark:text-zinc-400">You will be signed in with it right away.</p>
-      <form onSubmit={onSubmit} noValidate className="space-y-4">
+      <Form onSubmit={onSubmit} noValidate className="space-y-4">
         <FormError>{formError}</FormError>
         <TextField
           label="New password"
@@ -105,7 +106,7 @@ export function ResetPasswordForm({ token }: { token: string }) {
         <Button type="submit" className="w-full" pending={isSubmitting}>
           Change password
         </Button>
-      </form>
+      </Form>
     </div>
   );
 }

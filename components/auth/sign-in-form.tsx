@@ -9,6 +9,7 @@ import { useForm, useWatch } from "react-hook-form";
 import { z } from "zod";
 import { Button } from "@/components/ui/button";
 import { FormError, TextField } from "@/components/ui/field";
+import { Form } from "@/components/ui/form";
 import { rateLimitedMessage, SIGN_IN_MESSAGES } from "@/server/services/auth/schemas";
 import { OAuthButtons, type OAuthProvider } from "./oauth-buttons";
 import { ResendVerificationButton } from "./verify-email-resend";
@@ -69,7 +70,7 @@ export function SignInForm({
   return (
     <div className="space-y-5">
       <OAuthButtons providers={providers} callbackUrl={callbackUrl ?? "/"} />
-      <form onSubmit={onSubmit} noValidate className="space-y-4">
+      <Form onSubmit={onSubmit} noValidate className="space-y-4">
         <FormError>
           {formError && (
             <>
@@ -119,7 +120,7 @@ export function SignInForm({
         <Button type="submit" className="w-full" pending={isSubmitting}>
           Sign in
         </Button>
-      </form>
+      </Form>
       <p className="text-center text-sm text-zinc-600 dark:text-zinc-400">
         New here?{" "}
         <Link href={signUpHref} className="font-medium text-indigo-600 hover:underline dark:text-indigo-400">

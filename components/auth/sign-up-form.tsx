@@ -11,6 +11,7 @@ import { applyServerError } from "@/components/forms/server-errors";
 import { useTRPC } from "@/components/trpc/client";
 import { Button } from "@/components/ui/button";
 import { FormError, TextField } from "@/components/ui/field";
+import { Form } from "@/components/ui/form";
 import { PASSWORD_MIN_LENGTH, signUpInput, type SignUpInput } from "@/server/services/auth/schemas";
 import { invitationTokenOfPath } from "@/server/services/teams/invitation-schemas";
 import { OAuthButtons, type OAuthProvider } from "./oauth-buttons";
@@ -66,7 +67,7 @@ export function SignUpForm({
   return (
     <div className="space-y-5">
       <OAuthButtons providers={providers} callbackUrl={callbackUrl ?? "/"} />
-      <form onSubmit={onSubmit} noValidate className="space-y-4">
+      <Form onSubmit={onSubmit} noValidate className="space-y-4">
         <FormError>{formError}</FormError>
         <TextField label="Name" autoComplete="name" autoFocus error={errors.name?.message} {...form.register("name")} />
         <TextField
@@ -87,7 +88,7 @@ export function SignUpForm({
         <Button type="submit" className="w-full" pending={isSubmitting}>
           Create account
         </Button>
-      </form>
+      </Form>
       <p className="text-center text-sm text-zinc-600 dark:text-zinc-400">
         Already have an account?{" "}
         <Link href={signInHref} className="font-medium text-indigo-600 hover:underline dark:text-indigo-400">

@@ -12,6 +12,7 @@ import { useTRPC } from "@/components/trpc/client";
 import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
 import { CheckboxField, FormError, SelectField, TextField } from "@/components/ui/field";
+import { Form } from "@/components/ui/form";
 import {
   API_KEY_SCOPE_DESCRIPTIONS,
   API_KEY_SCOPE_LABELS,
@@ -118,7 +119,7 @@ export function CreateKeyDialog({
       {created ? (
         <SecretReveal secret={created.secret} onDone={() => close(false)} />
       ) : (
-        <form onSubmit={onSubmit} noValidate className="space-y-5">
+        <Form onSubmit={onSubmit} noValidate className="space-y-5">
           <FormError>{formError}</FormError>
           <TextField
             label="Name"
@@ -213,7 +214,7 @@ export function CreateKeyDialog({
               Create key
             </Button>
           </div>
-        </form>
+        </Form>
       )}
     </Dialog>
   );

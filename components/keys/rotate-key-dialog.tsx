@@ -11,6 +11,7 @@ import { useTRPC } from "@/components/trpc/client";
 import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
 import { FormError, SelectField } from "@/components/ui/field";
+import { Form } from "@/components/ui/form";
 import { GRACE_PRESETS, gracePeriodSchema } from "@/server/services/keys/schemas";
 import { SecretReveal } from "./secret-reveal";
 
@@ -86,7 +87,7 @@ export function RotateKeyDialog({
       {secret ? (
         <SecretReveal secret={secret} onDone={close} />
       ) : (
-        <form onSubmit={onSubmit} noValidate className="space-y-5">
+        <Form onSubmit={onSubmit} noValidate className="space-y-5">
           <FormError>{formError}</FormError>
           <SelectField
             label="Grace period"
@@ -103,7 +104,7 @@ export function RotateKeyDialog({
               Rotate key
             </Button>
           </div>
-        </form>
+        </Form>
       )}
     </Dialog>
   );

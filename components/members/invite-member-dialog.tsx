@@ -9,6 +9,7 @@ import { useTRPC } from "@/components/trpc/client";
 import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
 import { FormError, SelectField, TextField } from "@/components/ui/field";
+import { Form } from "@/components/ui/form";
 import { createInvitationInput, INVITATION_TTL_DAYS, type CreateInvitationInput } from "@/server/services/teams/invitation-schemas";
 import { mayGrant, ROLE_LABELS, ROLES, type Role } from "@/server/services/teams/permissions";
 import { toastMailOutcome } from "./invite-mail-toast";
@@ -74,7 +75,7 @@ export function InviteMemberDialog({
       title="Invite a member"
       description={`We mail them a link to join this team. It works once and expires after ${INVITATION_TTL_DAYS} days.`}
     >
-      <form onSubmit={onSubmit} noValidate className="space-y-4">
+      <Form onSubmit={onSubmit} noValidate className="space-y-4">
         <FormError>{formError}</FormError>
         <TextField
           label="Email"
@@ -100,7 +101,7 @@ export function InviteMemberDialog({
             Send invitation
           </Button>
         </div>
-      </form>
+      </Form>
     </Dialog>
   );
 }

@@ -12,6 +12,7 @@ import { useTRPC } from "@/components/trpc/client";
 import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
 import { FormError, SelectField } from "@/components/ui/field";
+import { Form } from "@/components/ui/form";
 import { ROLE_LABELS, ROLES, type Role } from "@/server/services/teams/permissions";
 import { ROLE_SUMMARIES } from "./invite-member-dialog";
 import { grantableRoles } from "./member-rules";
@@ -70,7 +71,7 @@ export function ChangeRoleDialog({
       title={member.isYou ? "Change your role" : `Change ${member.name}'s role`}
       description={<>{member.email}</>}
     >
-      <form onSubmit={onSubmit} noValidate className="space-y-5">
+      <Form onSubmit={onSubmit} noValidate className="space-y-5">
         <FormError>{formError}</FormError>
         <SelectField
           label="Role"
@@ -97,7 +98,7 @@ export function ChangeRoleDialog({
             Change role
           </Button>
         </div>
-      </form>
+      </Form>
     </Dialog>
   );
 }

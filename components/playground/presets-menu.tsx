@@ -12,6 +12,7 @@ import { useTRPC } from "@/components/trpc/client";
 import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
 import { FormError, TextField } from "@/components/ui/field";
+import { Form } from "@/components/ui/form";
 import { Menu, MenuContent, MenuItem, MenuLabel, MenuSeparator, MenuTrigger } from "@/components/ui/menu";
 import { PRESET_NAME_MAX, presetNameSchema, type PresetInput } from "@/server/services/playground/schemas";
 
@@ -102,7 +103,7 @@ export function PresetsMenu({
         </MenuContent>
       </Menu>
       <Dialog open={saving} onOpenChange={setSaving} title="Save as preset" description="Saves the first pane's model and parameters with the system prompt, for everyone in the team.">
-        <form
+        <Form
           className="space-y-4"
           noValidate
           onSubmit={form.handleSubmit(({ name }) => {
@@ -150,7 +151,7 @@ export function PresetsMenu({
               Save preset
             </Button>
           </div>
-        </form>
+        </Form>
       </Dialog>
     </>
   );

@@ -11,6 +11,7 @@ import { useTRPC } from "@/components/trpc/client";
 import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
 import { FormError, TextField } from "@/components/ui/field";
+import { Form } from "@/components/ui/form";
 import { nanoToUsd } from "@/server/services/compute/capacity/catalog";
 import { DEFAULT_ALERT_THRESHOLDS, setBudgetInput } from "@/server/services/budgets/schemas";
 import type { Budget } from "@/server/services/budgets/budgets";
@@ -97,7 +98,7 @@ export function BudgetDialog({
       description="For the UTC calendar month. Every change is recorded in the audit log."
       className="max-h-[calc(100dvh-2rem)] overflow-y-auto sm:max-w-lg"
     >
-      <form onSubmit={form.handleSubmit(onValid)} noValidate className="space-y-5">
+      <Form onSubmit={form.handleSubmit(onValid)} noValidate className="space-y-5">
         <FormError>{formError}</FormError>
         <TextField
           label="Budget per month"
@@ -157,7 +158,7 @@ export function BudgetDialog({
             </Button>
           </div>
         </div>
-      </form>
+      </Form>
     </Dialog>
   );
 }

@@ -4,6 +4,7 @@ import { useState, type FormEvent } from "react";
 import { Button } from "@/components/ui/button";
 import { cn } from "@/components/ui/cn";
 import { inputClasses } from "@/components/ui/field";
+import { Form } from "@/components/ui/form";
 import { RANGE_LABELS, RANGE_PRESETS, rangeInput, type RangeInput, type RangePreset } from "@/server/services/spend/range";
 
 /**
@@ -88,7 +89,7 @@ export function RangePicker({
         ))}
       </div>
       {showCustom && (
-        <form onSubmit={apply} aria-label="Custom range" className="flex flex-wrap items-start gap-3" noValidate>
+        <Form onSubmit={apply} aria-label="Custom range" className="flex flex-wrap items-start gap-3" noValidate>
           {(["start", "end"] as const).map((field) => (
             <div key={field} className="space-y-1">
               <label htmlFor={`spend-range-${field}`} className="block text-xs font-medium text-zinc-700 dark:text-zinc-300">
@@ -113,7 +114,7 @@ export function RangePicker({
           <Button type="submit" variant="secondary" className="mt-5">
             Apply
           </Button>
-        </form>
+        </Form>
       )}
     </div>
   );

@@ -11,6 +11,7 @@ import { useTRPC } from "@/components/trpc/client";
 import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
 import { FormError, TextField } from "@/components/ui/field";
+import { Form } from "@/components/ui/form";
 import { createTeamInput, slugify, type CreateTeamInput } from "@/server/services/teams/schemas";
 
 export function CreateTeamDialog({ open, onOpenChange }: { open: boolean; onOpenChange: (open: boolean) => void }) {
@@ -58,7 +59,7 @@ export function CreateTeamDialog({ open, onOpenChange }: { open: boolean; onOpen
       title="Create a team"
       description="A team has its own members, keys, instances and bill. You will be its owner."
     >
-      <form onSubmit={onSubmit} noValidate className="space-y-4">
+      <Form onSubmit={onSubmit} noValidate className="space-y-4">
         <FormError>{formError}</FormError>
         <TextField label="Team name" autoFocus placeholder="Acme Research" error={errors.name?.message} {...nameField} />
         <TextField
@@ -77,7 +78,7 @@ export function CreateTeamDialog({ open, onOpenChange }: { open: boolean; onOpen
             Create team
           </Button>
         </div>
-      </form>
+      </Form>
     </Dialog>
   );
 }

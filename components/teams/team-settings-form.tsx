@@ -12,6 +12,7 @@ import { useTRPC } from "@/components/trpc/client";
 import { Button } from "@/components/ui/button";
 import { Card, CardBody, CardFooter, CardHeader } from "@/components/ui/card";
 import { FormError, TextField } from "@/components/ui/field";
+import { Form } from "@/components/ui/form";
 import { slugSchema, teamNameSchema } from "@/server/services/teams/schemas";
 
 const formSchema = z.object({ name: teamNameSchema, slug: slugSchema });
@@ -48,7 +49,7 @@ export function TeamSettingsForm({
 
   return (
     <Card>
-      <form onSubmit={onSubmit} noValidate>
+      <Form onSubmit={onSubmit} noValidate>
         <CardHeader
           title="General"
           description={canEdit ? undefined : "Only owners and admins can change these settings."}
@@ -72,7 +73,7 @@ export function TeamSettingsForm({
             </Button>
           </CardFooter>
         )}
-      </form>
+      </Form>
     </Card>
   );
 }

@@ -15,6 +15,7 @@ import { Button } from "@/components/ui/button";
 import { Card, CardBody, CardFooter, CardHeader } from "@/components/ui/card";
 import { cn } from "@/components/ui/cn";
 import { FormError, TextField } from "@/components/ui/field";
+import { Form } from "@/components/ui/form";
 import { INSTANCE_IMAGES, launchInstanceInput } from "@/server/services/compute/instances/schemas";
 import { formatPerHour } from "../format";
 import { QuotaUsage } from "../quota-usage";
@@ -88,7 +89,7 @@ export function LaunchInstanceForm({ teamId, teamSlug }: { teamId: string; teamS
   const errors = form.formState.errors;
 
   return (
-    <form
+    <Form
       noValidate
       onSubmit={form.handleSubmit((values) => {
         setFormError(null);
@@ -210,6 +211,6 @@ export function LaunchInstanceForm({ teamId, teamSlug }: { teamId: string; teamS
           </Button>
         </CardFooter>
       </Card>
-    </form>
+    </Form>
   );
 }

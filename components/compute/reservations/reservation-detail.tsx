@@ -17,6 +17,7 @@ import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { Dialog } from "@/components/ui/dialog";
 import { FormError, TextField } from "@/components/ui/field";
+import { Form } from "@/components/ui/form";
 import { formatUsd } from "@/components/ui/format";
 import type { ReservationView } from "@/server/services/compute/reservations";
 import { MAX_DURATION_HOURS } from "@/server/services/compute/reservations/schemas";
@@ -315,7 +316,7 @@ function ExtendForm({
   });
 
   return (
-    <form noValidate onSubmit={confirm} className="space-y-5">
+    <Form noValidate onSubmit={confirm} className="space-y-5">
       <TextField label="Extra hours" type="number" inputMode="numeric" min={1} max={MAX_DURATION_HOURS} {...form.register("hours")} error={form.formState.errors.hours?.message} />
       <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-1.5 text-sm">
         <dt className="text-zinc-500 dark:text-zinc-400">New end</dt>
@@ -341,7 +342,7 @@ function ExtendForm({
           {extra !== null ? `Extend for ${formatUsd(extra)}` : "Extend"}
         </Button>
       </div>
-    </form>
+    </Form>
   );
 }
 

@@ -15,6 +15,7 @@ import { Card, CardBody, CardFooter, CardHeader } from "@/components/ui/card";
 import { cn } from "@/components/ui/cn";
 import { Dialog } from "@/components/ui/dialog";
 import { FormError, inputClasses, SelectField, TextField } from "@/components/ui/field";
+import { Form } from "@/components/ui/form";
 import { formatUsd } from "@/components/ui/format";
 import type { ComputeCatalogView } from "@/server/services/compute/capacity";
 import type { Offering, ReservationView } from "@/server/services/compute/reservations";
@@ -148,7 +149,7 @@ export function ReservationSearch({
 
   return (
     <div className="space-y-4">
-      <form
+      <Form
         noValidate
         aria-label="Search for capacity"
         onSubmit={form.handleSubmit((v) =>
@@ -234,7 +235,7 @@ export function ReservationSearch({
             </Button>
           </CardFooter>
         </Card>
-      </form>
+      </Form>
 
       {search && (
         <section aria-label="Offerings" className="space-y-3">
@@ -390,7 +391,7 @@ function PurchaseForm({
   });
 
   return (
-    <form noValidate onSubmit={confirm} className="space-y-5">
+    <Form noValidate onSubmit={confirm} className="space-y-5">
       <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-1.5 text-sm">
         <dt className="text-zinc-500 dark:text-zinc-400">Instances</dt>
         <dd>
@@ -433,6 +434,6 @@ function PurchaseForm({
           Reserve for {formatUsd(offering.priceNano)}
         </Button>
       </div>
-    </form>
+    </Form>
   );
 }

@@ -12,6 +12,7 @@ import { Button } from "@/components/ui/button";
 import { cn } from "@/components/ui/cn";
 import { Dialog } from "@/components/ui/dialog";
 import { FormError, inputClasses, TextField } from "@/components/ui/field";
+import { Form } from "@/components/ui/form";
 import { addSshKeyInput, MAX_SSH_KEY_NAME_LENGTH } from "@/server/services/compute/ssh-keys/schemas";
 
 type FormInput = z.input<typeof addSshKeyInput>;
@@ -68,7 +69,7 @@ export function AddSshKeyDialog({ teamId, open, onOpenChange }: { teamId: string
       description="Instances you launch can be given this key, so that you can log in to them with ssh."
       className="max-h-[calc(100dvh-2rem)] overflow-y-auto sm:max-w-xl"
     >
-      <form onSubmit={form.handleSubmit(onValid)} noValidate className="space-y-5">
+      <Form onSubmit={form.handleSubmit(onValid)} noValidate className="space-y-5">
         <FormError>{formError}</FormError>
         <div className="space-y-1.5">
           <label htmlFor={keyId} className="block text-sm font-medium text-zinc-800 dark:text-zinc-200">
@@ -121,7 +122,7 @@ export function AddSshKeyDialog({ teamId, open, onOpenChange }: { teamId: string
             Add key
           </Button>
         </div>
-      </form>
+      </Form>
     </Dialog>
   );
 }
