@@ -30,6 +30,7 @@ import { createGateway, createMemoryRateLimiter } from "../server/services/infer
 import { countChatTokens, countTokens } from "../server/services/inference/local";
 import type { ChatChunk, Engine } from "../server/services/inference/types";
 import { createBenchKey, seedBenchCatalog } from "./common";
+import { dispatchText } from "./dispatch";
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 20_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -73,29 +74,11 @@ function chunkOf(json: { id: string; created: number; model: string; choices: Ar
 
 const pool = new Pool(`http://127.0.0.1:${UPSTREAM_PORT}`, { keepAliveTimeout: 60_000 });
 const bareBody = JSON.stringify({ model: "fixed", messages: [{ role: "user", content: "Say something about GPUs." }], max_tokens: 32, stream: false });
-const bareHeaders = { "content-type": "application/json" };
-
 /** One upstream call with undici's pool and nothing around it. */
-function bareDispatch(): Promise<ChatChunk> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    pool.dispatch(
-      { path: "/v1/chat/completions", method: "POST", headers: bareHeaders, body: bareBody },
-      {
-        // undici takes a handler as its newer kind when it has onRequestStart.
-        onRequestStart() {},
-        onResponseData(_controller, chunk) {
-          chunks.push(chunk);
-        },
-        onResponseEnd() {
-          resolve(chunkOf(JSON.parse(Buffer.concat(chunks).toString("utf8"))));
-        },
-        onResponseError(_controller, error) {
-          reject(error);
-        },
-      },
-    );
-  });
+async function bareDispatch(): Promise<ChatChunk> {
+  const answer = await dispatchText(pool, "/v1/chat/completions", bareBody);
+  if (answer.status !== 200) throw new Error(`the upstream answered ${answer.status}`);
+  return chunkOf(JSON.parse(answer.text));
 }
 
 const MODES = {

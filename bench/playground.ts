@@ -15,6 +15,7 @@ import path from "node:path";
 import { chromium, type Page } from "@playwright/test";
 import { createFreshDatabase } from "../server/db/testing/postgres";
 import { randomBase62 } from "../server/db/ids";
+import { percentile } from "./common";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 30);
 const WARMUP = 3;
@@ -37,10 +38,6 @@ async function waitFor(url: string) {
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`${url} did not come up`);
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
 function summarise(values: number[]) {

@@ -8,10 +8,10 @@
  */
 import { createServer, type IncomingMessage } from "node:http";
 import { Pool } from "undici";
+import { dispatchText } from "./dispatch";
 
 const upstream = new URL(process.env.RELAY_UPSTREAM ?? "http://127.0.0.1:18088");
 const pool = new Pool(upstream.origin, { keepAliveTimeout: 60_000 });
-const headers = { "content-type": "application/json" };
 
 function readAll(stream: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -22,36 +22,10 @@ function readAll(stream: IncomingMessage): Promise<string> {
   });
 }
 
-function forward(path: string, body: string): Promise<{ status: number; text: string }> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let status = 502;
-    pool.dispatch(
-      { path, method: "POST", headers, body },
-      {
-        // undici takes a handler as its newer kind when it has onRequestStart.
-        onRequestStart() {},
-        onResponseStart(_controller, statusCode) {
-          status = statusCode;
-        },
-        onResponseData(_controller, chunk) {
-          chunks.push(chunk);
-        },
-        onResponseEnd() {
-          resolve({ status, text: Buffer.concat(chunks).toString("utf8") });
-        },
-        onResponseError(_controller, error) {
-          reject(error);
-        },
-      },
-    );
-  });
-}
-
 const server = createServer(async (req, res) => {
   try {
     const body = JSON.stringify(JSON.parse(await readAll(req)));
-    const answer = await forward(req.url ?? "/", body);
+    const answer = await dispatchText(pool, req.url ?? "/", body);
     const text = JSON.stringify(JSON.parse(answer.text));
     res.writeHead(answer.status, ["content-type", "application/json", "content-length", String(Buffer.byteLength(text))]);
     res.end(text);
